@@ -1,0 +1,91 @@
+"""The catalogue: published records in reading order, and the facets readers filter by.
+
+Built once per build from the loaded records; every page, PDF and feed reads
+from it, so a record's place, its neighbours and every count agree everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from . import archive
+from .listing import Choice, Listing
+from .records import Record, topic_slug
+from .settings import Settings
+
+
+class Catalogue:
+    def __init__(self, records: list[Record], settings: Settings):
+        self.settings = settings
+        self.drafts = [r for r in records if r.draft]
+        # Newest first; records of one day keep a stable order (title, then slug).
+        published = sorted((r for r in records if not r.draft), key=lambda r: (r.title, r.slug))
+        self.records: tuple[Record, ...] = tuple(sorted(published, key=lambda r: r.date,
+                                                        reverse=True))
+        self._by_type = defaultdict(list)
+        for record in self.records:
+            self._by_type[record.type.key].append(record)
+        self.topic_labels = self._topic_labels()
+
+    def _topic_labels(self) -> dict[str, str]:
+        # One label per topic: the spelling authors use most (the newest on a tie).
+        spellings: dict[str, Counter] = defaultdict(Counter)
+        for record in self.records:
+            for label in record.topics:
+                spellings[topic_slug(label)][label] += 1
+        return {slug: counts.most_common(1)[0][0] for slug, counts in spellings.items()}
+
+    # Facets, in the order the drop-downs show them.
+    @property
+    def types(self) -> list[Choice]:
+        return [Choice(t.key, t.label, len(self._by_type[t.key]), f"{t.url}/")
+                for t in self.settings.types]
+
+    @property
+    def audiences(self) -> list[Choice]:
+        counts = Counter(a for r in self.records for a in r.audiences)
+        return [Choice(key, label, counts[key], f"audiences/{key}/")
+                for key, label in self.settings.audiences.items()]
+
+    @property
+    def topics(self) -> list[Choice]:
+        counts = Counter(s for r in self.records for s in r.topic_slugs)
+        return sorted((Choice(slug, label, counts[slug], f"topics/{slug}/")
+                       for slug, label in self.topic_labels.items()),
+                      key=lambda c: c.label.casefold())
+
+    @property
+    def months(self) -> list[Choice]:
+        return archive.months(self.records)
+
+    def audience_label(self, key: str) -> str:
+        return self.settings.audiences[key]
+
+    def topics_of(self, record: Record) -> list[Choice]:
+        return [Choice(slug, self.topic_labels[slug], 0, f"topics/{slug}/")
+                for slug in record.topic_slugs]
+
+    def neighbours(self, record: Record) -> tuple[Record | None, Record | None]:
+        """(older, newer) records of the same type."""
+        same = self._by_type[record.type.key]
+        i = next(i for i, r in enumerate(same) if r is record)
+        return (same[i + 1] if i + 1 < len(same) else None, same[i - 1] if i > 0 else None)
+
+    def is_old(self, record: Record) -> bool:
+        built = self.settings.build_date
+        months = (built.year - record.date.year) * 12 + built.month - record.date.month
+        return months > self.settings.old_after_months or (
+            months == self.settings.old_after_months and built.day > record.date.day)
+
+    def listings(self) -> list[Listing]:
+        """Every static listing page, for the host to turn into pages."""
+        out = [Listing(f"{t.url}/", t.plural, tuple(self._by_type[t.key]), "type", t.key)
+               for t in self.settings.types]
+        for choice in self.audiences:
+            out.append(Listing(choice.url, f"For {choice.label}", tuple(
+                r for r in self.records if choice.value in r.audiences), "audience", choice.value))
+        for choice in self.topics:
+            out.append(Listing(choice.url, f"Topic: {choice.label}", tuple(
+                r for r in self.records if choice.value in r.topic_slugs), "topic", choice.value))
+        out += archive.listings(self.records)
+        return out

@@ -1,0 +1,151 @@
+"""MkDocs events -> the core. Records become MkDocs pages so Material renders them
+and its search indexes them; listings are generated pages; PDFs are static files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+from ..settings import Settings, default_types
+from ..site import BuildFailure, Site
+from .config import CommsiteConfig
+
+log = logging.getLogger("mkdocs.plugins.commsite")
+ASSETS = Path(__file__).parent.parent / "assets"
+ASSET_URI = "assets/commsite/"
+
+
+@dataclass
+class _Generated:
+    """A page the plugin makes: MkDocs gets an empty source, then our HTML."""
+
+    title: str
+    render: Callable[[], str]
+    description: str = ""
+    toc: list = field(default_factory=list)  # Python-Markdown toc_tokens
+
+
+class CommsitePlugin(BasePlugin[CommsiteConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.site: Site | None = None
+        self._generated: dict[str, _Generated] = {}  # by src_uri
+
+    def on_config(self, config):
+        if not config.use_directory_urls:
+            raise PluginError("commsite: set 'use_directory_urls: true' in mkdocs.yml; record "
+                              "pages live at /<type>/<slug>/")
+        root = Path(config.config_file_path).resolve().parent
+        docs = Path(config.docs_dir).resolve()
+        try:
+            build_date = dt.date.fromisoformat(self.config.build_date) if self.config.build_date \
+                else None
+        except ValueError:
+            raise PluginError(f"commsite: build_date: '{self.config.build_date}' is not a date "
+                              "written YYYY-MM-DD") from None
+        self.settings = Settings(
+            root=root, site_name=config.site_name, site_url=config.site_url or "",
+            language=self.config.language, audiences=dict(self.config.audiences),
+            types=default_types(docs.relative_to(root).as_posix()),
+            old_after_months=self.config.old_after_months, pdf=self.config.pdf,
+            pdf_workers=self.config.pdf_workers, pdf_timeout=float(self.config.pdf_timeout),
+            cache_dir=Path(self.config.cache_dir), **({"build_date": build_date} if build_date
+                                                      else {}))
+        for css in ("commsite.css",):
+            config.extra_css.append(ASSET_URI + css)
+        config.extra_javascript.append(ASSET_URI + "commsite.js")
+        return config
+
+    def on_pre_build(self, config):
+        # Before MkDocs cleans the site folder: bad records stop the build here, old site intact.
+        self.site = Site(self.settings)
+        try:
+            self.site.load()
+        except BuildFailure as err:
+            raise PluginError(str(err)) from None
+        self.site.start_pdfs()
+
+    def on_files(self, files: Files, config):
+        site, pages = self.site, self.site.pages
+        notices = self.settings.type("notice").url + "/"
+        for file in list(files):  # the plugin owns the notices folder
+            if file.src_uri.startswith(notices):
+                files.remove(file)
+        for asset in sorted(ASSETS.iterdir()):
+            files.append(File.generated(config, ASSET_URI + asset.name, abs_src_path=str(asset)))
+        self._generated.clear()
+
+        def page(src_uri, generated, inclusion=InclusionLevel.NOT_IN_NAV):
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                log.warning(f"commsite: '{src_uri}' is generated; the hand-written page is ignored")
+                files.remove(existing)
+            files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
+            self._generated[src_uri] = generated
+
+        for record in site.records:
+            page(f"{record.type.url}/{record.slug}.md", _Generated(
+                record.title, lambda r=record: pages.record(r), record.summary, record.body.toc))
+            for local in record.local_files:
+                files.append(File.generated(config, record.url + local.rel,
+                                            abs_src_path=str(local.path)))
+            if site.wants_pdf(record):
+                files.append(File.generated(config, record.pdf_url,
+                                            abs_src_path=str(site.pdf_target(record))))
+        for listing in site.catalogue.listings():
+            page(listing.url + "index.md", _Generated(listing.title, lambda l=listing: pages.listing(l)),
+                 InclusionLevel.UNDEFINED)
+        page("topics/index.md", _Generated("Topics", pages.topics_index), InclusionLevel.UNDEFINED)
+        page("archive/index.md", _Generated("Archive", pages.archive_index),
+             InclusionLevel.UNDEFINED)
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        generated = self._generated.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        page.meta["title"] = generated.title
+        if generated.description:
+            page.meta["description"] = generated.description
+        return ""
+
+    def on_page_content(self, html, page, config, files):
+        if page.file.src_uri == "index.md":
+            return html + self.site.pages.home()
+        generated = self._generated.get(page.file.src_uri)
+        if generated is None:
+            return html
+        if generated.toc:
+            page.toc = get_toc(generated.toc)
+        return generated.render()
+
+    def on_env(self, env, config, files):
+        try:
+            log.info(f"commsite: {self.site.finish_pdfs()}")
+        except BuildFailure as err:
+            raise PluginError(str(err)) from None
+        return env
+
+    def on_post_build(self, config):
+        self.site.close()
+
+    def on_build_error(self, error):
+        if self.site is not None:
+            self.site.close()
+
+    def on_serve(self, server, config, builder):
+        for rtype in self.settings.types:
+            folder = self.settings.root / rtype.folder
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

@@ -1,0 +1,244 @@
+"""Records: the communications comms staff write, loaded and checked.
+
+`load_records` reads every record folder, validates each file against the
+schema and the files on disk, and returns the records, or raises RecordError
+with every problem of the run. Everything after this module can trust a Record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .body import Body, BodyRenderer
+from .problems import Problem, RecordError, field_name
+from .schema import Checker, parse_date
+from .settings import RecordType, Settings
+from .source import RECORD_SUFFIXES, Source, read_source
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+RESERVED_SLUGS = {"index", "feeds", "assets"}
+
+
+def topic_slug(label: str) -> str:
+    """'Anti-spoofing' and 'anti spoofing' are one topic: both give 'anti-spoofing'."""
+    ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file of the record's folder that the site publishes beside the record's page."""
+
+    rel: str  # path relative to the record's folder, as the author wrote it
+    path: Path
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class QA:
+    question: str
+    answer_html: str
+
+
+@dataclass
+class Record:
+    type: RecordType
+    slug: str
+    source: str  # path relative to the project root, for messages
+    title: str
+    date: dt.date
+    audiences: tuple[str, ...]
+    summary: str
+    body: Body
+    topics: tuple[str, ...] = ()  # labels as written; the catalogue merges spellings
+    updated: dt.date | None = None
+    changes: tuple[Change, ...] = ()
+    draft: bool = False
+    pdf: bool = True
+    attachments: tuple[LocalFile, ...] = ()
+    slides: LocalFile | None = None
+    recording: str | None = None
+    qa: tuple[QA, ...] = ()
+    images: tuple[LocalFile, ...] = ()  # local images the body shows
+    folder: Path = field(default=Path("."))
+
+    @property
+    def url(self) -> str:
+        return f"{self.type.url}/{self.slug}/"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"{self.url}{self.slug}.pdf"
+
+    @property
+    def month(self) -> str:
+        return self.date.strftime("%Y-%m")
+
+    @property
+    def topic_slugs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(topic_slug(t) for t in self.topics))
+
+    @property
+    def local_files(self) -> tuple[LocalFile, ...]:
+        """Every file to publish beside the page: attachments, slides and images."""
+        files = {f.rel: f for f in (*self.attachments, *filter(None, [self.slides]), *self.images)}
+        return tuple(files.values())
+
+
+def find_sources(settings: Settings) -> list[tuple[RecordType, Path]]:
+    found = []
+    for rtype in settings.types:
+        folder = settings.root / rtype.folder
+        if folder.is_dir():
+            found += [(rtype, p) for p in sorted(folder.iterdir())
+                      if p.suffix in RECORD_SUFFIXES and p.is_file()]
+    return found
+
+
+def load_records(settings: Settings) -> list[Record]:
+    """Every record of the project, drafts included; RecordError lists all problems."""
+    problems: list[Problem] = []
+    records: list[Record] = []
+    checkers = {t.key: Checker(settings, t.key) for t in settings.types}
+    renderer = BodyRenderer()
+    seen: dict[tuple[str, str], str] = {}
+    for rtype, path in find_sources(settings):
+        rel = path.relative_to(settings.root).as_posix()
+        slug = path.stem
+        slug_problem = _check_slug(slug, path.name, rel)
+        if slug_problem:
+            problems.append(slug_problem)
+        elif (rtype.key, slug) in seen:
+            problems.append(Problem(rel, 1, "", f"another {rtype.label.lower()} has the slug "
+                                    f"'{slug}' ({seen[rtype.key, slug]}); rename one of the files"))
+        else:
+            seen[rtype.key, slug] = rel
+        src, found = read_source(path, rel)
+        problems += found
+        if src is None:
+            continue
+        found = checkers[rtype.key].check(src)
+        problems += found
+        if found:
+            continue
+        record, found = _build(src, rtype, slug, renderer)
+        problems += found
+        if not found and not slug_problem:
+            records.append(record)
+    if problems:
+        raise RecordError(problems)
+    return records
+
+
+def _check_slug(slug: str, name: str, rel: str) -> Problem | None:
+    if SLUG.fullmatch(slug) and slug not in RESERVED_SLUGS:
+        return None
+    suggestion = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", slug)
+                        .encode("ascii", "ignore").decode().lower()).strip("-") or "new-record"
+    if slug in RESERVED_SLUGS:
+        suggestion = f"{slug}-1"
+    return Problem(rel, 1, "", f"the file name '{name}' cannot be a web address; use lowercase "
+                              f"letters, digits and single hyphens, e.g. '{suggestion}"
+                              f"{Path(name).suffix}'")
+
+
+def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
+    data, problems = src.data, []
+    folder = src.path.parent
+
+    def local(rel_field: tuple, rel: str, title: str = "") -> LocalFile | None:
+        problem = _check_local(folder, rel)
+        if problem:
+            problems.append(Problem(src.rel, src.line_of(rel_field), field_name(rel_field), problem))
+            return None
+        return LocalFile(rel=rel, path=(folder / rel), title=title)
+
+    audience = data["audience"]
+    attachments = [local(("attachments", i, "file"), a["file"], a["title"])
+                   for i, a in enumerate(data.get("attachments", []))]
+    slides = local(("slides",), data["slides"], "Slides") if "slides" in data else None
+    date, updated = parse_date(data["date"]), None
+    if "updated" in data:
+        updated = parse_date(data["updated"])
+        if updated < date:
+            problems.append(Problem(src.rel, src.line_of(("updated",)), "updated",
+                                    f"{updated} is before the publication date {date}; "
+                                    "it must be the same day or later"))
+    body = renderer.render(src.body)
+    images = []
+    for image_src, alt in body.images:
+        line = _line_in_body(src, image_src)
+        if not alt.strip():
+            problems.append(Problem(src.rel, line, "body", f"the image '{image_src}' has no alt "
+                                    "text; describe it: ![what the image shows]("
+                                    f"{image_src})"))
+        parts = urlsplit(image_src)
+        if parts.scheme or parts.netloc:
+            problems.append(Problem(src.rel, line, "body", f"the image '{image_src}' is not a file "
+                                    "of the record's folder; images must be files beside the "
+                                    "record (remote images are not allowed)"))
+            continue
+        problem = _check_local(folder, unquote(parts.path))
+        if problem:
+            problems.append(Problem(src.rel, line, "body", f"image: {problem}"))
+        else:
+            images.append(LocalFile(rel=unquote(parts.path), path=folder / unquote(parts.path)))
+    for entry in body.toc:
+        if entry["level"] == 1:
+            problems.append(Problem(src.rel, _line_in_body(src, entry["name"]), "body",
+                                    f"'# {entry['name']}' is a top-level heading; the title is "
+                                    "the page's only one, so start body headings at '##'"))
+    record = Record(
+        type=rtype, slug=slug, source=src.rel, folder=folder,
+        title=data["title"].strip(), date=date,
+        audiences=tuple([audience] if isinstance(audience, str) else audience),
+        summary=" ".join(data["summary"].split()), body=body,
+        topics=tuple(t.strip() for t in data.get("topics", [])), updated=updated,
+        changes=tuple(sorted((Change(parse_date(c["date"]), c["note"]) for c in
+                              data.get("changes", [])), key=lambda c: c.date, reverse=True)),
+        draft=data.get("draft", False), pdf=data.get("pdf", True),
+        attachments=tuple(filter(None, attachments)), slides=slides,
+        recording=data.get("recording"),
+        qa=tuple(QA(q["question"], renderer.render(q["answer"]).html) for q in data.get("qa", [])),
+        images=tuple(images),
+    )
+    for i, label in enumerate(record.topics):
+        if not topic_slug(label):
+            problems.append(Problem(src.rel, src.line_of(("topics", i)), f"topics[{i + 1}]",
+                                    f"'{label}' has no letters or digits; use a word, e.g. GDPR"))
+    return record, problems
+
+
+def _line_in_body(src: Source, needle: str) -> int:
+    index = src.body.find(needle)
+    return src.body_line + (src.body[:index].count("\n") if index >= 0 else 0)
+
+
+def _check_local(folder: Path, rel: str) -> str | None:
+    """Why a path written by an author cannot be published, or None when it can."""
+    allowed = "give a path inside the record's folder, e.g. slides/deck.pdf"
+    if not rel or rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
+        return f"'{rel}' is an absolute path; {allowed}"
+    if ".." in Path(rel).parts:
+        return f"'{rel}' leaves the record's folder; {allowed}"
+    target = folder / rel
+    if not target.exists():
+        return f"'{rel}' does not exist in {folder.name}/; check the spelling"
+    try:
+        target.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return f"'{rel}' is a link that leaves the record's folder; {allowed}"
+    if not target.is_file():
+        return f"'{rel}' is a folder, not a file; {allowed}"
+    return None

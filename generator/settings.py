@@ -1,0 +1,68 @@
+"""The site's options as the core sees them, independent of any host.
+
+The MkDocs plugin fills these from `mkdocs.yml`; another host (a CLI, Zensical)
+fills them its own way and reuses the rest of the core unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RecordType:
+    key: str  # 'bulletin': the value of data-type and of the type filter
+    label: str  # 'Bulletin'
+    plural: str  # 'Bulletins': the listing page's title
+    url: str  # 'bulletins': URL segment of the listing and of every record page
+    folder: str  # where the records live, relative to the project root
+
+
+DEFAULT_AUDIENCES = {"la": "Local Administrators", "users": "Users"}
+
+
+def default_types(docs_dir: str = "content") -> tuple[RecordType, ...]:
+    return (
+        RecordType("bulletin", "Bulletin", "Bulletins", "bulletins", "bulletins"),
+        RecordType("webinar", "Webinar", "Webinars", "webinars", "webinars"),
+        # Notices live in the docs folder because they read like ordinary pages;
+        # the plugin takes them over from MkDocs' own page handling.
+        RecordType("notice", "Notice", "Notices", "notices", f"{docs_dir}/notices"),
+    )
+
+
+def _build_date_from_env() -> dt.date:
+    # COMMSITE_BUILD_DATE lets tests and previews see the site as it will be on a given day.
+    value = os.environ.get("COMMSITE_BUILD_DATE")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+@dataclass
+class Settings:
+    root: Path  # the project folder: paths in messages are relative to it
+    site_name: str = "Communications"
+    site_url: str = ""  # absolute URL of the published site; printed in PDFs when set
+    language: str = "en"
+    audiences: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_AUDIENCES))
+    types: tuple[RecordType, ...] = field(default_factory=default_types)
+    old_after_months: int = 12  # older records carry the "dates may have changed" note
+    build_date: dt.date = field(default_factory=_build_date_from_env)
+    summary_max: int = 300
+    pdf: bool = True
+    pdf_workers: int = 0  # 0: one per core
+    pdf_timeout: float = 60.0  # seconds one document may take before it fails
+    cache_dir: Path | None = None  # rendered PDFs are kept here between builds
+
+    def __post_init__(self):
+        self.root = Path(self.root).resolve()
+        if self.cache_dir is None:
+            self.cache_dir = self.root / ".cache" / "commsite"
+        self.cache_dir = Path(self.cache_dir)
+        if not self.cache_dir.is_absolute():
+            self.cache_dir = self.root / self.cache_dir
+
+    def type(self, key: str) -> RecordType:
+        return next(t for t in self.types if t.key == key)

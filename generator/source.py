@@ -1,0 +1,162 @@
+"""Reading one record file into its fields, its body and the line of every field.
+
+A record is `NAME.md` (YAML front matter between `---` lines, then Markdown) or
+`NAME.yml`/`NAME.yaml` (a YAML mapping whose `body` holds the Markdown). This
+module only turns bytes into Python values; whether the values are right is the
+schema's job. Line numbers are kept per field so every later message can point
+the author at the line to fix.
+
+YAML is read with PyYAML's safe loader, changed in three ways:
+- dates stay text, so `2018-02-30` or `12/07/2018` reach the schema and get a
+  plain-English message instead of a constructor error or a silent datetime;
+- anchors and aliases are refused: authors never need them, and they are how a
+  "billion laughs" file makes a loader use all the memory there is;
+- a key given twice is a problem, where PyYAML would silently keep the last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem, field_name
+
+RECORD_SUFFIXES = (".md", ".yml", ".yaml")
+MAX_BYTES = 1_000_000  # far above any real record; keeps a pasted 5 MB blob from stalling a build
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Drop the timestamp resolver: every date stays a string for the schema to check.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+@dataclass
+class Source:
+    """One record file, read but not yet validated."""
+
+    path: Path
+    rel: str  # shown in messages
+    data: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)  # field path -> 1-based line in the file
+    body: str = ""
+    body_line: int = 1  # line of the file where the Markdown body starts
+    start_line: int = 1  # line of the opening `---` or the first line of a YAML record
+
+    def line_of(self, path: tuple) -> int:
+        """The line of a field, or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.start_line
+
+
+def read_source(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
+    """Read a record file. Returns the source, or None with the problems that stopped it."""
+    src = Source(path=path, rel=rel)
+
+    def fail(line: int, message: str, field_name: str = ""):
+        return None, [Problem(rel, line, field_name, message)]
+
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        return fail(1, f"the file is {len(raw):,} bytes; a record may be at most {MAX_BYTES:,} bytes "
+                       "(put large material in an attachment)")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark from Windows editors is harmless
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return fail(line, f"the file is not UTF-8 text (byte 0x{raw[err.start]:02x}); "
+                          "save it as UTF-8 in your editor")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return fail(1, "the file is empty; a record needs at least title, date, audience and summary")
+
+    if path.suffix == ".md":
+        lines = text.split("\n")
+        if lines[0].rstrip() != "---":
+            return fail(1, "the file must start with a '---' line, then the fields, then another "
+                           "'---' line, then the text")
+        close = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+        if close is None:
+            return fail(1, "the front matter opened with '---' on line 1 never closes; "
+                           "add a '---' line after the last field")
+        yaml_text, first_line = "\n".join(lines[1:close]), 2
+        src.body = "\n".join(lines[close + 1:])
+        src.body_line = close + 2
+    else:
+        yaml_text, first_line = text, 1
+
+    data, lines_map, problems = _parse_yaml(yaml_text, first_line, rel)
+    if problems:
+        return None, problems
+    if data is None and path.suffix == ".md":
+        data = {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        return fail(first_line, f"the fields must be 'name: value' lines, but this is {kind}")
+    src.data, src.lines, src.start_line = data, lines_map, max(first_line - 1, 1)
+    if path.suffix != ".md":
+        body = data.pop("body", "")
+        src.body_line = lines_map.get(("body",), 1) + 1
+        src.body = body if isinstance(body, str) else ""
+        if not isinstance(body, str):
+            return fail(src.line_of(("body",)), "must be Markdown text (use 'body: |' and indent "
+                                                "the text below it)", "body")
+    return src, []
+
+
+def _parse_yaml(text: str, first_line: int, rel: str):
+    offset = first_line - 1
+    problems: list[Problem] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1 + offset
+                return None, {}, [Problem(rel, line, "", "YAML anchors and aliases ('&name', "
+                                          "'*name') are not allowed in records; write the value out")]
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        what = " ".join(filter(None, [err.context, err.problem])) or "cannot be read"
+        hint = " (tabs are not allowed for indenting YAML; use spaces)" if "\t" in text else ""
+        return None, {}, [Problem(rel, line, "", f"YAML syntax error: {what}{hint}")]
+    except yaml.YAMLError as err:
+        return None, {}, [Problem(rel, first_line, "", f"YAML syntax error: {err}")]
+    lines: dict = {}
+    if node is not None:
+        _walk(node, (), lines, offset, rel, problems)
+    return data, lines, problems
+
+
+def _walk(node, path, lines, offset, rel, problems):
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                problems.append(Problem(rel, line, field_name((*path, key)),
+                                        "given twice; keep one"))
+            seen.add(key)
+            lines[(*path, key)] = line
+            _walk(value_node, (*path, key), lines, offset, rel, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + 1 + offset
+            _walk(item, (*path, index), lines, offset, rel, problems)

@@ -1,0 +1,23 @@
+"""Site-root-relative URLs, made relative to the page that links to them.
+
+Every link we write is relative, so the built site works under any path prefix
+and straight from the file system. Pages use directory URLs: '' is the home
+page, 'bulletins/' a listing, 'bulletins/x/x.pdf' a file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def relative(target: str, page: str) -> str:
+    page_dir = page if page.endswith("/") or not page else posixpath.dirname(page) + "/"
+    rel = posixpath.relpath("/" + target, "/" + page_dir)
+    if rel == ".":
+        return "./"
+    return rel + "/" if target.endswith("/") else rel
+
+
+def absolute(site_url: str, target: str) -> str:
+    """The full address of a page, for PDFs and feeds; '' when no site_url is set."""
+    return site_url.rstrip("/") + "/" + target if site_url else ""
