@@ -182,8 +182,8 @@ class Checker:
 
 def _bad_date(value: str) -> str:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return f"'{value}' is not a real date (no such day); write {DATE_HELP}"
-    return f"'{value}' is not a date in the form YYYY-MM-DD; write {DATE_HELP}"
+        return f"'{value}' is not a real date (no such day); write it as YYYY-MM-DD, e.g. 2018-07-12"
+    return f"'{value}' is not a date in the form YYYY-MM-DD; write it like 2018-07-12"
 
 
 def parse_date(value: str) -> dt.date:
