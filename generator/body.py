@@ -5,6 +5,12 @@ so a record reads the same on screen and on paper whatever the host's own
 Markdown settings are. While rendering, a small tree processor notes every image
 and link, so the loader can check local files exist and images have alt text
 without parsing the HTML again.
+
+Bodies are written by staff but pasted from emails and other documents, so the
+HTML passes nh3's allow-list sanitiser before it reaches a page or a PDF: no
+script, no event handlers, no `javascript:`/`data:`/`file:` URLs, no iframe,
+object, embed or form, no `style` beyond table alignment (so pasted CSS cannot
+hide text), no `rel=attachment` (which would make WeasyPrint embed a file).
 """
 
 from __future__ import annotations
@@ -12,9 +18,41 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import markdown
+import nh3
 from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ["extra", "sane_lists", "admonition", "toc"]
+
+# ammonia's (nh3's) defaults, which already exclude every active tag, less h1: the
+# record's title is the page's only h1.
+SAFE_TAGS = nh3.ALLOWED_TAGS - {"h1"}
+SAFE_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    # ids are heading anchors and footnote targets; class carries admonition and
+    # footnote styling; style is filtered down to text-align below.
+    "*": {"id", "class", "title", "lang", "dir"},
+    "th": nh3.ALLOWED_ATTRIBUTES["th"] | {"style"},
+    "td": nh3.ALLOWED_ATTRIBUTES["td"] | {"style"},
+    "a": {"href", "hreflang"},
+}
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+# Our own ids start "comms-" and Material's "__": a body must not take them (a
+# duplicate id breaks in-page links and the filter script).
+RESERVED_IDS = ("comms-", "__")
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "id" and value.lower().startswith(RESERVED_IDS):
+        return None
+    return value
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(html, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes=SAFE_SCHEMES,
+                     clean_content_tags={"script", "style", "template"}, link_rel=None,
+                     filter_style_properties={"text-align"}, attribute_filter=_keep_attribute)
 
 
 @dataclass
@@ -45,6 +83,6 @@ class BodyRenderer:
 
     def render(self, text: str) -> Body:
         self.md.reset()
-        html = self.md.convert(text)
+        html = sanitise(self.md.convert(text))
         images, links = getattr(self.md, "commsite_refs", ([], []))
         return Body(html=html, toc=list(self.md.toc_tokens), images=images, links=links)

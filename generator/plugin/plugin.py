@@ -15,6 +15,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
+from ..publish import discard, publish, staging_dir
 from ..settings import Settings, default_types
 from ..site import BuildFailure, Site
 from .config import CommsiteConfig
@@ -39,7 +40,14 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
 
     def __init__(self):
         self.site: Site | None = None
+        self._serving = False
+        self._published: Path | None = None  # the site folder a build swaps into
+        self._staging: Path | None = None
         self._generated: dict[str, _Generated] = {}  # by src_uri
+
+    def on_startup(self, *, command, dirty):
+        # `mkdocs serve` builds into its own temporary folder: nothing to protect there.
+        self._serving = command == "serve"
 
     def on_config(self, config):
         if not config.use_directory_urls:
@@ -64,6 +72,11 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         for css in ("commsite.css",):
             config.extra_css.append(ASSET_URI + css)
         config.extra_javascript.append(ASSET_URI + "commsite.js")
+        if not self._serving:
+            # Build into a staging folder; on_post_build swaps it in only when all is written.
+            self._published = Path(config.site_dir)
+            self._staging = staging_dir(self._published)
+            config.site_dir = str(self._staging)
         return config
 
     def on_pre_build(self, config):
@@ -138,10 +151,16 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
 
     def on_post_build(self, config):
         self.site.close()
+        if self._staging is not None:
+            publish(self._staging, self._published)
+            config.site_dir = str(self._published)
+            self._staging = None
 
     def on_build_error(self, error):
         if self.site is not None:
             self.site.close()
+        discard(self._staging)
+        self._staging = None
 
     def on_serve(self, server, config, builder):
         for rtype in self.settings.types:

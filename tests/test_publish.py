@@ -1,0 +1,90 @@
+"""Nothing lost: a build that fails or is killed part-way leaves the published site as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.publish import STAGING_MARK, discard, publish, staging_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import write_corpus  # noqa: E402
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_cmd(project: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"),
+            "--site-dir", str(project / "site")]
+
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def test_publish_swaps_and_discard_keeps_the_old_site(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old")
+    staging = staging_dir(site)
+    (staging / "index.html").write_text("new")
+    discard(staging)
+    assert (site / "index.html").read_text() == "old" and not staging.exists()
+    staging = staging_dir(site)
+    (staging / "index.html").write_text("new")
+    publish(staging, site)
+    assert (site / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A project of 40 records with PDFs, built once: the site readers already have."""
+    project = write_corpus(40, tmp_path_factory.mktemp("interrupt") / "project").parent
+    result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published, sig):
+    project = published
+    site = project / "site"
+    before = digest(site)
+    # Change every record and drop the PDF cache, so the build has real work to be killed in.
+    for record in (project / "bulletins").glob("*.md"):
+        record.write_text(record.read_text().replace("\n---\n", "\n---\n\nEdited.\n", 1))
+    for cached in (project / ".cache").rglob("*.pdf"):
+        cached.unlink()
+    build = subprocess.Popen(build_cmd(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=ENV)
+    deadline = time.monotonic() + 60
+    staging = None
+    while time.monotonic() < deadline and build.poll() is None:
+        staging = next(project.glob(f"site{STAGING_MARK}*"), None)
+        if staging is not None:
+            break
+        time.sleep(0.05)
+    assert staging is not None, "the build never started writing"
+    time.sleep(0.5)  # part-way: PDFs are rendering
+    assert build.poll() is None, "the build finished before it could be interrupted"
+    build.send_signal(sig)
+    build.wait(timeout=60)
+    assert build.returncode != 0
+    assert digest(site) == before
+
+    # The next build cleans up what the killed one left, and publishes.
+    result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
+    assert result.returncode == 0, result.stderr
+    assert not list(project.glob(f"site{STAGING_MARK}*"))
+    assert "Edited." in next((site / "bulletins").glob("*/index.html")).read_text()
