@@ -43,7 +43,7 @@ def did_you_mean(word: str, choices) -> str:
     if not close:
         return ""
     original = next(c for c in choices if c.lower() == close[0])
-    return f"; did you mean '{original}'?"
+    return f" (did you mean '{original}'?)"
 
 
 def field_name(path) -> str:

@@ -178,7 +178,7 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
     body = renderer.render(src.body)
     images = []
     for image_src, alt in body.images:
-        line = _line_in_body(src, image_src)
+        line = _line_in_body(src, image_src, rf"!\[[^\]]*\]\(\s*<?{re.escape(image_src)}")
         if not alt.strip():
             problems.append(Problem(src.rel, line, "body", f"the image '{image_src}' has no alt "
                                     "text; describe it: ![what the image shows]("
@@ -196,7 +196,9 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
             images.append(LocalFile(rel=unquote(parts.path), path=folder / unquote(parts.path)))
     for entry in body.toc:
         if entry["level"] == 1:
-            problems.append(Problem(src.rel, _line_in_body(src, entry["name"]), "body",
+            name = re.escape(entry["name"])
+            line = _line_in_body(src, entry["name"], rf"^(#[ \t]+{name}|{name}[ \t]*\n=+[ \t]*$)")
+            problems.append(Problem(src.rel, line, "body",
                                     f"'# {entry['name']}' is a top-level heading; the title is "
                                     "the page's only one, so start body headings at '##'"))
     record = Record(
@@ -220,8 +222,11 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
     return record, problems
 
 
-def _line_in_body(src: Source, needle: str) -> int:
-    index = src.body.find(needle)
+def _line_in_body(src: Source, needle: str, pattern: str = "") -> int:
+    """The body line of the first match of `pattern` (the Markdown that makes the thing),
+    else of the first `needle`: the same words may come earlier in the prose."""
+    match = re.search(pattern, src.body, re.M) if pattern else None
+    index = match.start() if match else src.body.find(needle)
     return src.body_line + (src.body[:index].count("\n") if index >= 0 else 0)
 
 

@@ -44,7 +44,10 @@ def record_schema(settings: Settings, type_key: str | None = None) -> dict:
             "description": audience_help,
             "anyOf": [
                 {"type": "string", "enum": keys},
-                {"type": "array", "items": {"type": "string", "enum": keys},
+                # The list's own description completes "is an empty list; it must be ...";
+                # its items need only the enum: a type check would add a second, vaguer
+                # line ("must be string") beside "unknown key" for the same item.
+                {"type": "array", "items": {"enum": keys}, "description": audience_help,
                  "minItems": 1, "uniqueItems": True},
             ],
         },

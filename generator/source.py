@@ -26,11 +26,18 @@ from .problems import Problem, field_name
 
 RECORD_SUFFIXES = (".md", ".yml", ".yaml")
 MAX_BYTES = 1_000_000  # far above any real record; keeps a pasted 5 MB blob from stalling a build
+MAX_DEPTH = 20  # records nest 3 deep; far deeper input would exhaust PyYAML's recursive composer
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    def construct_mapping(self, node, deep=False):
+        # A field name is the text the author typed: 'on' or '1' is a (wrong) name, not
+        # true or a number, so messages name it as typed and at its own line.
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key_node.tag = "tag:yaml.org,2002:str"
+        return super().construct_mapping(node, deep)
 
 
 # Drop the timestamp resolver: every date stays a string for the schema to check.
@@ -99,7 +106,7 @@ def read_source(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
     data, lines_map, problems = _parse_yaml(yaml_text, first_line, rel)
     if problems:
         return None, problems
-    if data is None and path.suffix == ".md":
+    if data is None:  # only '---' or comments: report the missing fields
         data = {}
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
@@ -119,11 +126,21 @@ def _parse_yaml(text: str, first_line: int, rel: str):
     offset = first_line - 1
     problems: list[Problem] = []
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1 + offset
                 return None, {}, [Problem(rel, line, "", "YAML anchors and aliases ('&name', "
                                           "'*name') are not allowed in records; write the value out")]
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 + offset
+                return None, {}, [Problem(rel, line, "", f"the fields are nested more than "
+                                          f"{MAX_DEPTH} levels deep; check the brackets and "
+                                          "indentation")]
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -131,10 +148,16 @@ def _parse_yaml(text: str, first_line: int, rel: str):
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        context = err.context or ""
+        # For a quote, bracket or key left open, PyYAML marks where it gave up (often the
+        # end of the fields); the mistake is where that thing started: its context mark.
+        opened = any(word in context for word in ("quoted scalar", "flow", "simple key"))
+        mark = (err.context_mark if opened else None) or err.problem_mark or err.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
         what = " ".join(filter(None, [err.context, err.problem])) or "cannot be read"
         hint = " (tabs are not allowed for indenting YAML; use spaces)" if "\t" in text else ""
+        if "quoted scalar" in context and "end of stream" in (err.problem or ""):
+            hint += " (a quote opened on this line is never closed; add the closing quote)"
         return None, {}, [Problem(rel, line, "", f"YAML syntax error: {what}{hint}")]
     except yaml.YAMLError as err:
         return None, {}, [Problem(rel, first_line, "", f"YAML syntax error: {err}")]

@@ -8,6 +8,7 @@ records themselves (loaded by the core), never from numbers typed in here.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -262,14 +263,14 @@ def test_images_in_bodies_are_published_and_described(built):
 def test_search_indexes_records_and_pages_use_no_network(built):
     _, site, records, _ = built
     index = json.loads((site / "search" / "search_index.json").read_text())
-    titles = {doc["title"] for doc in index["docs"]}
+    titles = {html.unescape(doc["title"]) for doc in index["docs"]}
     assert {r.title for r in published(records)} <= titles
-    for html in site.rglob("*.html"):
-        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    for path in site.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for tag, attr in (("link", "href"), ("script", "src"), ("img", "src")):
             for el in soup.find_all(tag):
                 assert not (el.get(attr) or "").startswith(("http:", "https:", "//")) or \
-                    el.name == "link" and el.get("rel") in (["canonical"], ["alternate"]), (html, el)
+                    el.name == "link" and el.get("rel") in (["canonical"], ["alternate"]), (path, el)
 
 
 def test_second_build_reuses_every_pdf(built):
