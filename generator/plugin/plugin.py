@@ -5,6 +5,7 @@ and its search indexes them; listings are generated pages; PDFs are static files
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,9 +128,11 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         generated = self._generated.get(page.file.src_uri)
         if generated is None:
             return markdown
-        page.meta["title"] = generated.title
+        # Material prints page.meta title and description without escaping (MkDocs'
+        # Jinja environment does not autoescape), so they go in as HTML text.
+        page.meta["title"] = escape(generated.title)
         if generated.description:
-            page.meta["description"] = generated.description
+            page.meta["description"] = escape(generated.description)
         return ""
 
     def on_page_content(self, html, page, config, files):
