@@ -6,6 +6,8 @@ allow-list sanitiser, and text in any language reaches the page and the PDF inta
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from pathlib import Path
 
@@ -202,3 +204,24 @@ def test_every_optional_field_and_none(site):
     assert page.select_one("article h1").get_text() == "Minimal"
     assert page.select_one(".comms-record__meta a[href*='topics/']") is None
     assert "Minimal" in pdf_text(out / minimal.pdf_url)
+
+
+def test_every_page_carries_a_strict_policy_that_allows_exactly_its_inline_scripts(site):
+    _, out, _ = site
+    header = (out / "csp.txt").read_text()
+    assert header.startswith("Content-Security-Policy: default-src 'self'; script-src 'self' ")
+    pages = list(out.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        meta = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert meta is not None, path
+        script_src = next(d for d in meta["content"].split("; ") if d.startswith("script-src"))
+        assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
+        for script in soup.find_all("script"):
+            if script.get("src") or script.get("type") == "application/json":
+                continue
+            digest = base64.b64encode(hashlib.sha256(script.string.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in script_src.split(), (path, script.string[:60])
+            assert f"'sha256-{digest}'" in header
+            assert "commsite" not in script.string  # none of the inline scripts is ours

@@ -16,6 +16,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
+from ..csp import policy as csp_policy
+from ..csp import with_meta_policy
 from ..publish import discard, publish, staging_dir
 from ..settings import Settings, default_types
 from ..site import BuildFailure, Site
@@ -44,6 +46,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         self._serving = False
         self._published: Path | None = None  # the site folder a build swaps into
         self._staging: Path | None = None
+        self._script_hashes: set[str] = set()
         self._generated: dict[str, _Generated] = {}  # by src_uri
 
     def on_startup(self, *, command, dirty):
@@ -152,8 +155,23 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             raise PluginError(str(err)) from None
         return env
 
+    def on_post_page(self, output, page, config):
+        output, hashes = with_meta_policy(output)
+        self._script_hashes.update(hashes)
+        return output
+
+    def on_post_template(self, output_content, template_name, config):
+        if template_name.endswith(".html"):
+            output_content, hashes = with_meta_policy(output_content)
+            self._script_hashes.update(hashes)
+        return output_content
+
     def on_post_build(self, config):
         self.site.close()
+        # One policy for every page, for hosts that send it as a header (README: Hosting).
+        Path(config.site_dir, "csp.txt").write_text(
+            f"Content-Security-Policy: {csp_policy(self._script_hashes, header=True)}\n")
+        self._script_hashes.clear()
         if self._staging is not None:
             publish(self._staging, self._published)
             config.site_dir = str(self._published)
