@@ -155,16 +155,39 @@ def _parse_yaml(text: str, first_line: int, rel: str):
         mark = (err.context_mark if opened else None) or err.problem_mark or err.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
         what = " ".join(filter(None, [err.context, err.problem])) or "cannot be read"
-        hint = " (tabs are not allowed for indenting YAML; use spaces)" if "\t" in text else ""
-        if "quoted scalar" in context and "end of stream" in (err.problem or ""):
-            hint += " (a quote opened on this line is never closed; add the closing quote)"
-        return None, {}, [Problem(rel, line, "", f"YAML syntax error: {what}{hint}")]
+        plain = _plain_yaml_error(what, "\t" in text)
+        detail = f"{plain} (the YAML reader says: {what})" if plain else what
+        return None, {}, [Problem(rel, line, "", f"YAML syntax error: {detail}")]
     except yaml.YAMLError as err:
         return None, {}, [Problem(rel, first_line, "", f"YAML syntax error: {err}")]
     lines: dict = {}
     if node is not None:
         _walk(node, (), lines, offset, rel, problems)
     return data, lines, problems
+
+
+# PyYAML's words, and what they mean for someone typing fields into a record.
+_YAML_HINTS = (
+    ("quoted scalar found unexpected end", "a quote opened on this line is never closed; "
+                                           "add the closing quote"),
+    ("'\\t'", "tabs are not allowed for indenting; use spaces"),
+    ("mapping values are not allowed", "a value contains ': ', or a field is indented under "
+                                       "another; put the value in quotes, or line the field up"),
+    ("expected <block end>", "the lines are not lined up; indent sub-fields and list items by "
+                             "the same number of spaces"),
+    ("flow sequence", "a list opened with '[' on this line is not closed with ']'"),
+    ("flow mapping", "a '{' on this line is not closed with '}'"),
+    ("could not find expected ':'", "this line has no ':' after its field name; write "
+                                    "'name: value'"),
+    ("tag", "'!' starts a YAML tag; put the value in quotes"),
+)
+
+
+def _plain_yaml_error(what: str, has_tabs: bool) -> str:
+    for words, plain in _YAML_HINTS:
+        if words in what:
+            return plain
+    return "tabs are not allowed for indenting; use spaces" if has_tabs else ""
 
 
 def _walk(node, path, lines, offset, rel, problems):

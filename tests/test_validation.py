@@ -60,37 +60,44 @@ def load(root: Path) -> dict:
     pytest.param(
         "bulletins/x.md",
         md("title: T\ndate: 2018-07-12\naudience: la\nsummary: 'S\ntopics: [GDPR]\n"),
-        "bulletins/x.md:5: YAML syntax error: while scanning a quoted scalar found unexpected "
-        "end of stream (a quote opened on this line is never closed; add the closing quote)",
+        "bulletins/x.md:5: "
+        "YAML syntax error: a quote opened on this line is never closed; add the closing quote "
+        "(the YAML reader says: while scanning a quoted scalar found unexpected end of stream)",
         id="unclosed-quote-points-at-the-quote-not-the-end"),
     pytest.param(
         "bulletins/x.yml",
         'title: "T\ndate: 2018-07-12\naudience: la\nsummary: S\nbody: |\n  Text.\n',
-        "bulletins/x.yml:1: YAML syntax error: while scanning a quoted scalar found unexpected "
-        "end of stream (a quote opened on this line is never closed; add the closing quote)",
+        "bulletins/x.yml:1: "
+        "YAML syntax error: a quote opened on this line is never closed; add the closing quote "
+        "(the YAML reader says: while scanning a quoted scalar found unexpected end of stream)",
         id="unclosed-quote-in-yml"),
     pytest.param(
         "bulletins/x.md",
         md("title: T\ndate: 2018-07-12\naudience: la\nsummary: S\n  draft: true\n"),
-        "bulletins/x.md:6: YAML syntax error: mapping values are not allowed here",
+        "bulletins/x.md:6: YAML syntax error: a value contains ': ', or a field is indented under "
+        "another; put the value in quotes, or line the field up (the YAML reader says: mapping "
+        "values are not allowed here)",
         id="over-indented-field"),
     pytest.param(
         "bulletins/x.md",
         md(FIELDS + "attachments:\n  - file: a.pdf\n   title: A\n"),
-        "bulletins/x.md:8: YAML syntax error: while parsing a block collection expected "
-        "<block end>, but found '<block mapping start>'",
+        "bulletins/x.md:8: YAML syntax error: the lines are not lined up; indent sub-fields and "
+        "list items by the same number of spaces (the YAML reader says: while parsing a block "
+        "collection expected <block end>, but found '<block mapping start>')",
         id="misaligned-list-item"),
     pytest.param(
         "bulletins/x.md",
         md(FIELDS + "topics: [GDPR, Portal\ndraft: false\n"),
-        "bulletins/x.md:6: YAML syntax error: while parsing a flow sequence expected ',' or "
-        "']', but got ':'",
+        "bulletins/x.md:6: YAML syntax error: a list opened with '[' on this line is not closed "
+        "with ']' (the YAML reader says: while parsing a flow sequence expected ',' or ']', but "
+        "got ':')",
         id="unclosed-bracket-points-at-the-bracket"),
     pytest.param(
         "bulletins/x.md",
         md("title: T\ndate: 2018-07-12\naudience: la\nsummary S\ndraft: false\n"),
-        "bulletins/x.md:5: YAML syntax error: while scanning a simple key could not find "
-        "expected ':'",
+        "bulletins/x.md:5: YAML syntax error: this line has no ':' after its field name; write "
+        "'name: value' (the YAML reader says: while scanning a simple key could not find "
+        "expected ':')",
         id="missing-colon-points-at-the-key"),
 ])
 def test_broken_yaml_names_the_line_to_fix(tmp_path, relpath, text, expected):
@@ -101,8 +108,9 @@ def test_broken_yaml_names_the_line_to_fix(tmp_path, relpath, text, expected):
 def test_tabs_for_indentation_are_explained(tmp_path):
     write(tmp_path, "bulletins/x.md", md(FIELDS + "topics:\n\t- GDPR\n"))
     assert problems(tmp_path) == [
-        "bulletins/x.md:7: YAML syntax error: while scanning for the next token found character "
-        "'\\t' that cannot start any token (tabs are not allowed for indenting YAML; use spaces)"]
+        "bulletins/x.md:7: YAML syntax error: tabs are not allowed for indenting; use spaces (the "
+        "YAML reader says: while scanning for the next token found character '\\t' that cannot "
+        "start any token)"]
 
 
 def test_front_matter_that_never_closes(tmp_path):
@@ -441,8 +449,9 @@ def test_every_problem_of_the_run_is_reported_together_in_order(tmp_path):
     with pytest.raises(RecordError) as info:
         load_records(Settings(root=tmp_path))
     lines = [
-        "bulletins/a.yml:1: YAML syntax error: while scanning a quoted scalar found unexpected "
-        "end of stream (a quote opened on this line is never closed; add the closing quote)",
+        "bulletins/a.yml:1: "
+        "YAML syntax error: a quote opened on this line is never closed; add the closing quote "
+        "(the YAML reader says: while scanning a quoted scalar found unexpected end of stream)",
         "bulletins/b.md:4: audience: unknown key 'LA'; allowed: la, users",
         f"bulletins/b.md:6: colour: unknown field; allowed: {BULLETIN_FIELDS}",
         "content/notices/Bad Name.md:1: the file name 'Bad Name.md' cannot be a web address; "
