@@ -7,6 +7,7 @@ from it, so a record's place, its neighbours and every count agree everywhere.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import cached_property
 
 from . import archive
 from .listing import Choice, Listing
@@ -35,26 +36,26 @@ class Catalogue:
                 spellings[topic_slug(label)][label] += 1
         return {slug: counts.most_common(1)[0][0] for slug, counts in spellings.items()}
 
-    # Facets, in the order the drop-downs show them.
-    @property
+    # Facets, in the order the drop-downs show them; computed once, read by every page.
+    @cached_property
     def types(self) -> list[Choice]:
         return [Choice(t.key, t.label, len(self._by_type[t.key]), f"{t.url}/")
                 for t in self.settings.types]
 
-    @property
+    @cached_property
     def audiences(self) -> list[Choice]:
         counts = Counter(a for r in self.records for a in r.audiences)
         return [Choice(key, label, counts[key], f"audiences/{key}/")
                 for key, label in self.settings.audiences.items()]
 
-    @property
+    @cached_property
     def topics(self) -> list[Choice]:
         counts = Counter(s for r in self.records for s in r.topic_slugs)
         return sorted((Choice(slug, label, counts[slug], f"topics/{slug}/")
                        for slug, label in self.topic_labels.items()),
                       key=lambda c: c.label.casefold())
 
-    @property
+    @cached_property
     def months(self) -> list[Choice]:
         return archive.months(self.records)
 

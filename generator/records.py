@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -85,7 +86,7 @@ class Record:
     def month(self) -> str:
         return self.date.strftime("%Y-%m")
 
-    @property
+    @cached_property
     def topic_slugs(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(topic_slug(t) for t in self.topics))
 

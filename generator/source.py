@@ -30,7 +30,7 @@ MAX_DEPTH = 20  # records nest 3 deep; far deeper input would exhaust PyYAML's r
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
-class _Loader(yaml.SafeLoader):
+class _Fields:
     def construct_mapping(self, node, deep=False):
         # A field name is the text the author typed: 'on' or '1' is a (wrong) name, not
         # true or a number, so messages name it as typed and at its own line.
@@ -40,8 +40,16 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
+class _Loader(_Fields, yaml.SafeLoader):
+    """Pure Python: its error messages are the ones authors are shown."""
+
+
+# libyaml's parser when PyYAML was built with it: several times faster on good files.
+# A file it rejects is read again by _Loader, whose messages and marks we explain.
+_FastLoader = type("_FastLoader", (_Fields, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
+
 # Drop the timestamp resolver: every date stays a string for the schema to check.
-_Loader.yaml_implicit_resolvers = {
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -122,12 +130,12 @@ def read_source(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
     return src, []
 
 
-def _parse_yaml(text: str, first_line: int, rel: str):
+def _parse_yaml(text: str, first_line: int, rel: str, loader_class=_FastLoader):
     offset = first_line - 1
     problems: list[Problem] = []
     try:
         depth = 0
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader_class):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1 + offset
                 return None, {}, [Problem(rel, line, "", "YAML anchors and aliases ('&name', "
@@ -141,29 +149,35 @@ def _parse_yaml(text: str, first_line: int, rel: str):
                 return None, {}, [Problem(rel, line, "", f"the fields are nested more than "
                                           f"{MAX_DEPTH} levels deep; check the brackets and "
                                           "indentation")]
-        loader = _Loader(text)
+        loader = loader_class(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
-    except yaml.MarkedYAMLError as err:
-        context = err.context or ""
-        # For a quote, bracket or key left open, PyYAML marks where it gave up (often the
-        # end of the fields); the mistake is where that thing started: its context mark.
-        opened = any(word in context for word in ("quoted scalar", "flow", "simple key"))
-        mark = (err.context_mark if opened else None) or err.problem_mark or err.context_mark
-        line = (mark.line + 1 + offset) if mark else first_line
-        what = " ".join(filter(None, [err.context, err.problem])) or "cannot be read"
-        plain = _plain_yaml_error(what, "\t" in text)
-        detail = f"{plain} (the YAML reader says: {what})" if plain else what
-        return None, {}, [Problem(rel, line, "", f"YAML syntax error: {detail}")]
     except yaml.YAMLError as err:
-        return None, {}, [Problem(rel, first_line, "", f"YAML syntax error: {err}")]
+        if loader_class is not _Loader:
+            return _parse_yaml(text, first_line, rel, _Loader)
+        return None, {}, [_yaml_problem(err, text, first_line, rel)]
     lines: dict = {}
     if node is not None:
         _walk(node, (), lines, offset, rel, problems)
     return data, lines, problems
+
+
+def _yaml_problem(err: yaml.YAMLError, text: str, first_line: int, rel: str) -> Problem:
+    if not isinstance(err, yaml.MarkedYAMLError):
+        return Problem(rel, first_line, "", f"YAML syntax error: {err}")
+    context = err.context or ""
+    # For a quote, bracket or key left open, PyYAML marks where it gave up (often the
+    # end of the fields); the mistake is where that thing started: its context mark.
+    opened = any(word in context for word in ("quoted scalar", "flow", "simple key"))
+    mark = (err.context_mark if opened else None) or err.problem_mark or err.context_mark
+    line = (mark.line + first_line) if mark else first_line
+    what = " ".join(filter(None, [err.context, err.problem])) or "cannot be read"
+    plain = _plain_yaml_error(what, "\t" in text)
+    detail = f"{plain} (the YAML reader says: {what})" if plain else what
+    return Problem(rel, line, "", f"YAML syntax error: {detail}")
 
 
 # PyYAML's words, and what they mean for someone typing fields into a record.

@@ -36,6 +36,8 @@ class _Generated:
     render: Callable[[], str]
     description: str = ""
     toc: list = field(default_factory=list)  # Python-Markdown toc_tokens
+    # Listings repeat what record pages say: indexing them only doubles search results.
+    searchable: bool = True
 
 
 class CommsitePlugin(BasePlugin[CommsiteConfig]):
@@ -85,7 +87,11 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
 
     def on_pre_build(self, config):
         # Before MkDocs cleans the site folder: bad records stop the build here, old site intact.
-        self.site = Site(self.settings)
+        # A missing speed-up is worth a warning, but `mkdocs build --strict` (as in
+        # `make site`) fails on any warning, and a slow build is still a right one.
+        warn = log.info if config.strict else log.warning
+        self.site = Site(self.settings, report=lambda message: log.info(f"commsite: {message}"),
+                         warn=lambda message: warn(f"commsite: {message}"))
         try:
             self.site.load()
         except BuildFailure as err:
@@ -119,12 +125,13 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             if site.wants_pdf(record):
                 files.append(File.generated(config, record.pdf_url,
                                             abs_src_path=str(site.pdf_target(record))))
+        listed = InclusionLevel.UNDEFINED  # in the nav where mkdocs.yml puts them
         for listing in site.catalogue.listings():
-            page(listing.url + "index.md", _Generated(listing.title, lambda l=listing: pages.listing(l)),
-                 InclusionLevel.UNDEFINED)
-        page("topics/index.md", _Generated("Topics", pages.topics_index), InclusionLevel.UNDEFINED)
-        page("archive/index.md", _Generated("Archive", pages.archive_index),
-             InclusionLevel.UNDEFINED)
+            page(listing.url + "index.md", _Generated(
+                listing.title, lambda l=listing: pages.listing(l), searchable=False), listed)
+        page("topics/index.md", _Generated("Topics", pages.topics_index, searchable=False), listed)
+        page("archive/index.md", _Generated("Archive", pages.archive_index, searchable=False),
+             listed)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -136,6 +143,8 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         page.meta["title"] = escape(generated.title)
         if generated.description:
             page.meta["description"] = escape(generated.description)
+        if not generated.searchable:
+            page.meta["search"] = {"exclude": True}
         return ""
 
     def on_page_content(self, html, page, config, files):
