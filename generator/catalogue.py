@@ -19,8 +19,14 @@ class Catalogue:
     def __init__(self, records: list[Record], settings: Settings):
         self.settings = settings
         self.drafts = [r for r in records if r.draft]
+        # Dated after the build date: left out until that day's build (`commsite check` lists them).
+        self.scheduled = sorted((r for r in records if r.date > settings.build_date),
+                                key=lambda r: (r.date, r.slug))
+        # A preview shows drafts (with a banner) so authors can see them before publishing.
+        shown = [r for r in records if (settings.preview or not r.draft)
+                 and r.date <= settings.build_date]
         # Newest first; records of one day keep a stable order (title, then slug).
-        published = sorted((r for r in records if not r.draft), key=lambda r: (r.title, r.slug))
+        published = sorted(shown, key=lambda r: (r.title, r.slug))
         self.records: tuple[Record, ...] = tuple(sorted(published, key=lambda r: r.date,
                                                         reverse=True))
         self._by_type = defaultdict(list)
@@ -65,6 +71,13 @@ class Catalogue:
     def topics_of(self, record: Record) -> list[Choice]:
         return [Choice(slug, self.topic_labels[slug], 0, f"topics/{slug}/")
                 for slug in record.topic_slugs]
+
+    def replacement(self, record: Record) -> Record | None:
+        """The published record that supersedes this one, if any."""
+        name = record.superseded_by
+        if not name:
+            return None
+        return next((r for r in self.records if name in (r.slug, f"{r.type.url}/{r.slug}")), None)
 
     def neighbours(self, record: Record) -> tuple[Record | None, Record | None]:
         """(older, newer) records of the same type."""

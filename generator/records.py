@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from .body import Body, BodyRenderer
 from .problems import Problem, RecordError, field_name
@@ -21,6 +22,7 @@ from .schema import Checker, parse_date
 from .settings import RecordType, Settings
 from .source import RECORD_SUFFIXES, Source, read_source
 
+UK_TIME = ZoneInfo("Europe/London")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 RESERVED_SLUGS = {"index", "feeds", "assets"}
 
@@ -73,6 +75,16 @@ class Record:
     qa: tuple[QA, ...] = ()
     images: tuple[LocalFile, ...] = ()  # local images the body shows
     folder: Path = field(default=Path("."))
+    # The record's life: when to review it, what replaces it, what readers must do by when.
+    review_by: dt.date | None = None
+    superseded_by: str | None = None  # 'slug' or 'type-folder/slug', checked across records
+    action_required: str | None = None
+    deadline: dt.date | None = None
+    # Webinars: when it runs (an aware datetime) and for how long.
+    start: dt.datetime | None = None
+    duration: dt.timedelta | None = None
+    # Where each top-level field is in the file, for checks that run after loading.
+    field_lines: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -137,9 +149,53 @@ def load_records(settings: Settings) -> list[Record]:
         problems += found
         if not found and not slug_problem:
             records.append(record)
+    # A record whose own file has problems still counts as existing for superseded_by.
+    broken = {slug for (_, slug) in seen} | {f"{settings.type(k).url}/{slug}" for k, slug in seen}
+    problems += _check_superseded(records, broken)
     if problems:
         raise RecordError(problems)
     return records
+
+
+def _check_superseded(records: list[Record], existing: set[str]) -> list[Problem]:
+    """superseded_by must name a newer record: by slug, or 'folder/slug' where slugs repeat."""
+    by_slug: dict[str, list[Record]] = {}
+    for record in records:
+        by_slug.setdefault(record.slug, []).append(record)
+        by_slug.setdefault(f"{record.type.url}/{record.slug}", []).append(record)
+    problems = []
+    for record in records:
+        if not record.superseded_by:
+            continue
+        found = by_slug.get(record.superseded_by, [])
+        where = (record.source, record.field_lines.get("superseded_by", 1), "superseded_by")
+        if not found and record.superseded_by in existing:
+            continue  # that file's own problems are reported already
+        if not found:
+            problems.append(Problem(*where, f"no record is called '{record.superseded_by}'; give "
+                                    "the file name of the newer record, without .md"))
+        elif len(found) > 1:
+            options = ", ".join(f"{r.type.url}/{r.slug}" for r in found)
+            problems.append(Problem(*where, f"'{record.superseded_by}' is the name of "
+                                    f"{len(found)} records; write one of: {options}"))
+        elif found[0] is record or found[0].date < record.date:
+            problems.append(Problem(*where, f"'{record.superseded_by}' is not newer than this "
+                                    "record; name the record that replaces it"))
+    return problems
+
+
+def _start(src: Source, data: dict, problems: list) -> dt.datetime | None:
+    """A webinar's start as an aware datetime: UK time unless the author gave an offset."""
+    if "start" not in data:
+        return None
+    try:
+        start = dt.datetime.fromisoformat(data["start"].replace(" ", "T", 1))
+    except ValueError:
+        problems.append(Problem(src.rel, src.line_of(("start",)), "start",
+                                f"'{data['start']}' is not a real date and time; write it like "
+                                "2018-07-03 14:00"))
+        return None
+    return start if start.tzinfo else start.replace(tzinfo=UK_TIME)
 
 
 def _check_slug(slug: str, name: str, rel: str) -> Problem | None:
@@ -215,6 +271,14 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
         recording=data.get("recording"),
         qa=tuple(QA(q["question"], renderer.render(q["answer"]).html) for q in data.get("qa", [])),
         images=tuple(images),
+        review_by=parse_date(data["review_by"]) if "review_by" in data else None,
+        superseded_by=data.get("superseded_by"),
+        action_required=" ".join(data["action_required"].split()) if "action_required" in data
+        else None,
+        deadline=parse_date(data["deadline"]) if "deadline" in data else None,
+        start=_start(src, data, problems),
+        duration=dt.timedelta(minutes=data["duration"]) if "duration" in data else None,
+        field_lines={path[0]: line for path, line in src.lines.items() if len(path) == 1},
     )
     for i, label in enumerate(record.topics):
         if not topic_slug(label):

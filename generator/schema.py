@@ -18,8 +18,9 @@ from .problems import Problem, did_you_mean, field_name
 from .settings import Settings
 
 DATE_HELP = "a date written YYYY-MM-DD, e.g. 2018-07-12"
-WEBINAR_ONLY = ("slides", "recording", "qa")
+WEBINAR_ONLY = ("slides", "recording", "qa", "start", "duration")
 REQUIRED = ("title", "date", "audience", "summary")
+START_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$"
 
 
 def _date(description: str) -> dict:
@@ -78,8 +79,19 @@ def record_schema(settings: Settings, type_key: str | None = None) -> dict:
                                "title": _text("the attachment's title, as text")},
             },
         },
+        "review_by": _date(f"when comms staff should review this record: {DATE_HELP}"),
+        "superseded_by": {"type": "string", "pattern": r"^([a-z]+/)?[a-z0-9]+(-[a-z0-9]+)*$",
+                          "description": "the file name, without .md, of the newer record that "
+                                         "replaces this one, e.g. 2018-08-09-la-bulletin"},
+        "action_required": _text("what readers must do, as text (at most 300 characters)", 300),
+        "deadline": _date(f"the date by which readers must act: {DATE_HELP}"),
     }
     webinar = {
+        "start": {"type": "string", "pattern": START_PATTERN,
+                  "description": "the date and time it starts, e.g. 2018-07-03 14:00 (UK time, "
+                                 "unless an offset such as +01:00 is given)"},
+        "duration": {"type": "integer", "minimum": 1, "maximum": 1440,
+                     "description": "how long it lasts, in minutes, e.g. 60"},
         "slides": _text("the slides file, relative to the record's folder"),
         "recording": {"type": "string", "pattern": r"^https?://\S+$",
                       "description": "the recording's web address, starting https://"},
@@ -103,6 +115,9 @@ def record_schema(settings: Settings, type_key: str | None = None) -> dict:
         "required": list(REQUIRED),
         "additionalProperties": False,
         "properties": props,
+        "dependentRequired": {"deadline": ["action_required"], **(
+            {"start": ["duration"], "duration": ["start"]} if type_key in (None, "webinar")
+            else {})},
     }
 
 
@@ -163,6 +178,14 @@ class Checker:
                     yield from self._explain(sub)
             else:
                 yield path, f"must be {allowed}, not {_kind(value)}"
+        elif kind == "dependentRequired":
+            for name, needs in error.validator_value.items():
+                if name in value:
+                    for other in needs:
+                        if other not in value:
+                            yield path + (name,), f"goes with '{other}'; add '{other}' or remove this"
+        elif kind in ("minimum", "maximum"):
+            yield path, f"{value} is not allowed; it must be {allowed}"
         elif kind == "enum":
             yield path, f"unknown key '{value}'; allowed: {', '.join(map(str, error.validator_value))}"
         elif kind == "type":

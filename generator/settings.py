@@ -55,6 +55,7 @@ class Settings:
     pdf_workers: int = 0  # 0: one per core
     pdf_timeout: float = 60.0  # seconds one document may take before it fails
     cache_dir: Path | None = None  # rendered PDFs are kept here between builds
+    preview: bool = False  # an author's preview: drafts shown with a banner
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()

@@ -24,7 +24,7 @@ FIELDS = "title: T\ndate: 2018-07-12\naudience: la\nsummary: S\n"
 DATE_FORM = "is not a date in the form YYYY-MM-DD; write it like 2018-07-12"
 NO_SUCH_DAY = "is not a real date (no such day); write it as YYYY-MM-DD, e.g. 2018-07-12"
 BULLETIN_FIELDS = ("title, date, audience, summary, topics, updated, changes, draft, pdf, "
-                   "attachments")
+                   "attachments, review_by, superseded_by, action_required, deadline")
 INSIDE = "give a path inside the record's folder, e.g. slides/deck.pdf"
 
 
@@ -578,3 +578,72 @@ def test_valid_notice_loads(tmp_path, name):
         "T", dt.date(2018, 7, 12), ("la",), "S")
     assert record.url == "notices/2018-05-24-gdpr/"
     assert record.body.html == "<p>Text.</p>"
+
+
+# --- The record's life: review, replacement, action, webinar times ----------------------
+
+
+def test_lifecycle_fields_load(tmp_path):
+    write(tmp_path, "webinars/2018-07-03-w.md", md(FIELDS.replace("2018-07-12", "2018-07-03") + (
+        "start: 2018-07-03 14:00\nduration: 90\nreview_by: 2019-01-01\n"
+        "action_required: Register  for the\n  webinar\ndeadline: 2018-07-02\n"
+        "superseded_by: 2018-08-01-b\n")))
+    write(tmp_path, "bulletins/2018-08-01-b.md", md(FIELDS.replace("2018-07-12", "2018-08-01")))
+    webinar = load(tmp_path)["webinar", "2018-07-03-w"]
+    assert webinar.start.isoformat() == "2018-07-03T14:00:00+01:00"  # British Summer Time
+    assert webinar.duration.total_seconds() == 90 * 60
+    assert webinar.review_by.isoformat() == "2019-01-01"
+    assert webinar.action_required == "Register for the webinar"
+    assert webinar.deadline.isoformat() == "2018-07-02"
+    assert webinar.superseded_by == "2018-08-01-b"
+
+
+def test_a_winter_start_is_gmt_and_an_offset_is_kept(tmp_path):
+    write(tmp_path, "webinars/a.md", md(FIELDS + "start: 2018-01-24 10:30\nduration: 60\n"))
+    write(tmp_path, "webinars/b.md", md(FIELDS + "start: 2018-01-24T10:30+02:00\nduration: 60\n"))
+    loaded = load(tmp_path)
+    assert loaded["webinar", "a"].start.isoformat() == "2018-01-24T10:30:00+00:00"
+    assert loaded["webinar", "b"].start.isoformat() == "2018-01-24T10:30:00+02:00"
+
+
+@pytest.mark.parametrize("relpath, extra, expected", [
+    ("bulletins/x.md", "deadline: 2018-08-01\n",
+     "bulletins/x.md:6: deadline: goes with 'action_required'; add 'action_required' or remove this"),
+    ("webinars/x.md", "start: 2018-07-12 14:00\n",
+     "webinars/x.md:6: start: goes with 'duration'; add 'duration' or remove this"),
+    ("webinars/x.md", "start: 2018-07-12 25:00\nduration: 60\n",
+     "webinars/x.md:6: start: '2018-07-12 25:00' is not a real date and time; write it like "
+     "2018-07-03 14:00"),
+    ("webinars/x.md", "start: 12/07/2018 2pm\nduration: 60\n",
+     "webinars/x.md:6: start: '12/07/2018 2pm' is not allowed; it must be the date and time it "
+     "starts, e.g. 2018-07-03 14:00 (UK time, unless an offset such as +01:00 is given)"),
+    ("webinars/x.md", "start: 2018-07-12 14:00\nduration: 0\n",
+     "webinars/x.md:7: duration: 0 is not allowed; it must be how long it lasts, in minutes, e.g. 60"),
+    ("webinars/x.md", "start: 2018-07-12 14:00\nduration: 1 hour\n",
+     "webinars/x.md:7: duration: must be how long it lasts, in minutes, e.g. 60, not text"),
+    ("bulletins/x.md", "start: 2018-07-12 14:00\n",
+     "bulletins/x.md:6: start: only webinars have 'start'; remove it from this bulletin"),
+    ("bulletins/x.md", "superseded_by: Newer Bulletin\n",
+     "bulletins/x.md:6: superseded_by: 'Newer Bulletin' is not allowed; it must be the file name, "
+     "without .md, of the newer record that replaces this one, e.g. 2018-08-09-la-bulletin"),
+    ("bulletins/x.md", "superseded_by: 2019-01-01-nothing\n",
+     "bulletins/x.md:6: superseded_by: no record is called '2019-01-01-nothing'; give the file "
+     "name of the newer record, without .md"),
+    ("bulletins/x.md", "review_by: soon\n",
+     f"bulletins/x.md:6: review_by: 'soon' {DATE_FORM}"),
+])
+def test_lifecycle_mistakes(tmp_path, relpath, extra, expected):
+    write(tmp_path, relpath, md(FIELDS + extra))
+    assert problems(tmp_path) == [expected]
+
+
+def test_superseded_by_must_name_a_newer_record_unambiguously(tmp_path):
+    write(tmp_path, "bulletins/old.md", md(FIELDS + "superseded_by: same\n"))
+    write(tmp_path, "bulletins/same.md", md(FIELDS.replace("2018-07-12", "2018-07-01")))
+    write(tmp_path, "webinars/same.md", md(FIELDS))
+    write(tmp_path, "webinars/older.md", md(FIELDS + "superseded_by: bulletins/same\n"))
+    assert problems(tmp_path) == [
+        "bulletins/old.md:6: superseded_by: 'same' is the name of 2 records; write one of: "
+        "bulletins/same, webinars/same",
+        "webinars/older.md:6: superseded_by: 'bulletins/same' is not newer than this record; "
+        "name the record that replaces it"]
