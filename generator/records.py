@@ -121,6 +121,14 @@ def find_sources(settings: Settings) -> list[tuple[RecordType, Path]]:
 
 def load_records(settings: Settings) -> list[Record]:
     """Every record of the project, drafts included; RecordError lists all problems."""
+    records, problems = load_all(settings)
+    if problems:
+        raise RecordError(problems)
+    return records
+
+
+def load_all(settings: Settings) -> tuple[list[Record], list[Problem]]:
+    """The records that load, and the problems of those that do not (for `commsite check`)."""
     problems: list[Problem] = []
     records: list[Record] = []
     checkers = {t.key: Checker(settings, t.key) for t in settings.types}
@@ -152,9 +160,7 @@ def load_records(settings: Settings) -> list[Record]:
     # A record whose own file has problems still counts as existing for superseded_by.
     broken = {slug for (_, slug) in seen} | {f"{settings.type(k).url}/{slug}" for k, slug in seen}
     problems += _check_superseded(records, broken)
-    if problems:
-        raise RecordError(problems)
-    return records
+    return records, sorted(problems)
 
 
 def _check_superseded(records: list[Record], existing: set[str]) -> list[Problem]:

@@ -56,6 +56,9 @@ class Settings:
     pdf_timeout: float = 60.0  # seconds one document may take before it fails
     cache_dir: Path | None = None  # rendered PDFs are kept here between builds
     preview: bool = False  # an author's preview: drafts shown with a banner
+    # Contact details the organisation publishes on purpose: `commsite check` lets these be.
+    allowed_phone_numbers: tuple[str, ...] = ()
+    allowed_email_domains: tuple[str, ...] = ()
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()

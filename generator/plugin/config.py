@@ -25,3 +25,8 @@ class CommsiteConfig(base.Config):
     build_date = c.Optional(c.Type(str))
     # The language of the records: the pages' and the PDFs' lang.
     language = c.Type(str, default="en")
+    # Phone numbers and email domains that records may publish (`commsite check`).
+    allowed_phone_numbers = c.ListOfItems(c.Type(str), default=[])
+    allowed_email_domains = c.ListOfItems(c.Type(str), default=[])
+    # Render PDFs in `mkdocs serve` too (off by default: a preview should follow typing).
+    preview_pdfs = c.Type(bool, default=False)

@@ -4,9 +4,9 @@ and its search indexes them; listings are generated pages; PDFs are static files
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,7 +19,7 @@ from mkdocs.structure.toc import get_toc
 from ..csp import policy as csp_policy
 from ..csp import with_meta_policy
 from ..publish import discard, publish, staging_dir
-from ..settings import Settings, default_types
+from ..project import ProjectError, settings_from_options
 from ..site import BuildFailure, Site
 from .config import CommsiteConfig
 
@@ -60,21 +60,19 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             raise PluginError("commsite: set 'use_directory_urls: true' in mkdocs.yml; record "
                               "pages live at /<type>/<slug>/")
         root = Path(config.config_file_path).resolve().parent
-        docs = Path(config.docs_dir).resolve()
+        docs = Path(config.docs_dir).resolve().relative_to(root).as_posix()
         try:
-            build_date = dt.date.fromisoformat(self.config.build_date) if self.config.build_date \
-                else None
-        except ValueError:
-            raise PluginError(f"commsite: build_date: '{self.config.build_date}' is not a date "
-                              "written YYYY-MM-DD") from None
-        self.settings = Settings(
-            root=root, site_name=config.site_name, site_url=config.site_url or "",
-            language=self.config.language, audiences=dict(self.config.audiences),
-            types=default_types(docs.relative_to(root).as_posix()),
-            old_after_months=self.config.old_after_months, pdf=self.config.pdf,
-            pdf_workers=self.config.pdf_workers, pdf_timeout=float(self.config.pdf_timeout),
-            cache_dir=Path(self.config.cache_dir), **({"build_date": build_date} if build_date
-                                                      else {}))
+            self.settings = settings_from_options(root, dict(self.config), docs_dir=docs,
+                                                  site_name=config.site_name,
+                                                  site_url=config.site_url or "")
+        except ProjectError as err:
+            raise PluginError(str(err)) from None
+        if self._serving:
+            # An author's preview: drafts shown (with a banner); PDFs only when asked for,
+            # since each edit rebuilds the site and a preview should follow typing.
+            self.settings.preview = True
+            self.settings.pdf = self.settings.pdf and (
+                self.config.preview_pdfs or os.environ.get("COMMSITE_PREVIEW_PDF") == "1")
         for css in ("commsite.css",):
             config.extra_css.append(ASSET_URI + css)
         config.extra_javascript.append(ASSET_URI + "commsite.js")

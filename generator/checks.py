@@ -1,0 +1,93 @@
+"""`commsite check`: everything that would stop or embarrass a build, without building.
+
+One line per finding, with file and line, so an author can fix a batch at once:
+the build's own validation, links inside records that lead nowhere, a summary
+that only repeats the title, records past their review date, and personal data
+(see `privacy`). Scheduled records and drafts are listed as notes: they are
+fine, but an author should know they are not on the site yet.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from .catalogue import Catalogue
+from .privacy import PrivacyScanner
+from .problems import Problem
+from .records import Record, load_all
+from .settings import Settings
+
+
+@dataclass
+class Report:
+    findings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    records: int = 0
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.casefold()))
+
+
+def repeats_title(record: Record) -> bool:
+    """A summary that says nothing the title does not (readers see both, side by side)."""
+    title, summary = _words(record.title), _words(record.summary)
+    return summary == title or (summary.startswith(title) and len(summary) - len(title) < 15)
+
+
+def site_urls(catalogue: Catalogue, records: list[Record]) -> set[str]:
+    urls = {"", "topics/", "archive/"}
+    urls |= {listing.url for listing in catalogue.listings()}
+    for record in records:
+        urls |= {record.url, record.pdf_url}
+        urls |= {record.url + f.rel for f in record.local_files}
+    return urls
+
+
+def broken_link(record: Record, href: str, urls: set[str]) -> bool:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:  # external, mailto:, or '#anchor'
+        return False
+    target = posixpath.normpath(posixpath.join("/" + record.url, unquote(parts.path)))
+    target = target.lstrip("/")
+    return target not in urls and target + "/" not in urls and target != "."
+
+
+def check(settings: Settings) -> Report:
+    records, problems = load_all(settings)
+    report = Report(findings=list(problems), records=len(records) + len(
+        {p.path for p in problems}))
+    catalogue = Catalogue(records, settings)
+    urls = site_urls(catalogue, records)
+    scanner = PrivacyScanner(settings.allowed_phone_numbers, settings.allowed_email_domains)
+    for record in records:
+        lines = record.field_lines
+
+        def add(line, field_name, message):
+            report.findings.append(Problem(record.source, line, field_name, message))
+
+        if repeats_title(record):
+            add(lines.get("summary", 1), "summary", "only repeats the title; say in a sentence "
+                "what the reader will find or must do")
+        if record.review_by and record.review_by < settings.build_date:
+            add(lines.get("review_by", 1), "review_by", f"{record.review_by} has passed; review "
+                "the record, then set the next review date")
+        text = (settings.root / record.source).read_text(encoding="utf-8-sig")
+        for href in dict.fromkeys(record.body.links):
+            if broken_link(record, href, urls):
+                index = text.find(f"({href}")
+                line = text[:index].count("\n") + 1 if index >= 0 else lines.get("title", 1)
+                add(line, "body", f"the link '{href}' leads to no page or file of the site")
+        for finding in scanner.scan(text.replace("\r\n", "\n").replace("\r", "\n")):
+            add(finding.line, "personal data", f"{finding.message}; remove it, or add "
+                "'commsite: allow' to the line if it is meant to be published")
+        if record.date > settings.build_date:
+            report.notes.append(f"{record.source}: scheduled: published from {record.date}")
+        elif record.draft:
+            report.notes.append(f"{record.source}: draft: not published until 'draft: true' "
+                                "is removed")
+    report.findings.sort()
+    return report

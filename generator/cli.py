@@ -1,0 +1,195 @@
+"""`commsite`: the comms team's commands. `commsite --help` and `commsite COMMAND --help`.
+
+  new      write a new record from a template, named and placed correctly
+  check    check every record without building (exit 0 clean, 1 findings, 2 could not run)
+  schema   print the JSON Schema of the record format, for editors
+  build    build the site (mkdocs build with this project's mkdocs.yml)
+  serve    preview the site while you write (drafts shown, PDFs off unless --pdf)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .project import ProjectError, load_project
+from .records import topic_slug
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+TEMPLATE = """---
+# The title readers see. Changing it later never changes the web address.
+title: {title}
+# The publication date, YYYY-MM-DD. A date in the future keeps the record off the site until then.
+date: {date}
+# Who it is for: one key or a list. Allowed: {audience_keys}
+audience: {audience}
+# One or two plain sentences (at most 300 characters) for listings: what it covers or asks.
+summary: {summary}
+# Topic labels readers filter by, e.g. [GDPR, Anti-spoofing]. Reuse existing labels.
+topics: []
+# draft: true            # keep it off the site while you write
+# pdf: false             # no PDF for this record
+# updated: YYYY-MM-DD    # the date of the latest change, and what changed:
+# changes:
+#   - date: YYYY-MM-DD
+#     note: What changed.
+# review_by: YYYY-MM-DD  # `commsite check` reminds you when this date has passed
+# superseded_by: NAME    # the file name (without .md) of the record that replaces this one
+# action_required: What readers must do.
+# deadline: YYYY-MM-DD   # the date by which they must do it
+# attachments:           # files in this folder, e.g. attachments/notes.pdf
+#   - file: attachments/notes.pdf
+#     title: Release notes
+{extra}---
+
+Write the {kind} here in Markdown, in place of this line.
+
+<!-- Start headings at '##': the title is the page's only top heading.
+     Images are files in this folder and need alt text: ![What the image shows](images/chart.png) -->
+"""
+
+WEBINAR_EXTRA = """# start: YYYY-MM-DD HH:MM  # when it starts (UK time); with duration, readers can add it to a calendar
+# duration: 60           # minutes
+# slides: slides/deck.pdf
+# recording: https://...
+# qa:                    # the Q&A log
+#   - question: The question?
+#     answer: The answer, in Markdown.
+"""
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
+
+
+def cmd_new(args, settings) -> int:
+    rtype = settings.type(args.type)
+    date = args.date or settings.build_date.isoformat()
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        print(f"commsite new: --date '{date}' is not a date written YYYY-MM-DD", file=sys.stderr)
+        return EXIT_ERROR
+    audiences = args.audience or [next(iter(settings.audiences))]
+    unknown = [a for a in audiences if a not in settings.audiences]
+    if unknown:
+        print(f"commsite new: --audience: unknown key '{unknown[0]}'; allowed: "
+              f"{', '.join(settings.audiences)}", file=sys.stderr)
+        return EXIT_ERROR
+    slug = f"{date}-{topic_slug(args.title)[:60].strip('-')}".strip("-")
+    folder = settings.root / rtype.folder
+    existing = [p for p in folder.glob(f"{slug}.*") if p.suffix in (".md", ".yml", ".yaml")]
+    if existing:
+        print(f"commsite new: {existing[0].relative_to(settings.root)} already exists; nothing "
+              "was written (choose another title, or edit that file)", file=sys.stderr)
+        return EXIT_FINDINGS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.md"
+    path.write_text(TEMPLATE.format(
+        title=_quote(args.title), date=date, audience_keys=", ".join(settings.audiences),
+        audience=audiences[0] if len(audiences) == 1 else f"[{', '.join(audiences)}]",
+        summary=_quote(f"TODO: one or two sentences about {args.title}."), kind=rtype.label.lower(),
+        extra=WEBINAR_EXTRA if rtype.key == "webinar" else ""), encoding="utf-8")
+    print(path.relative_to(settings.root).as_posix())
+    return EXIT_CLEAN
+
+
+def cmd_check(args, settings) -> int:
+    from .checks import check
+
+    report = check(settings)
+    for finding in report.findings:
+        print(finding)
+    for note in report.notes:
+        print(note)
+    count = len(report.findings)
+    print(f"{report.records} record{'s' if report.records != 1 else ''} checked: "
+          f"{count or 'no'} finding{'s' if count != 1 else ''}", file=sys.stderr)
+    return EXIT_FINDINGS if count else EXIT_CLEAN
+
+
+def cmd_schema(args, settings) -> int:
+    from .schema import record_schema
+
+    print(json.dumps(record_schema(settings, args.type), indent=2, ensure_ascii=False))
+    return EXIT_CLEAN
+
+
+def run_mkdocs(command: str, args, extra_env: dict) -> int:
+    env = {**os.environ, **extra_env}
+    cmd = [sys.executable, "-m", "mkdocs", command, "-f", str(args.config), *args.mkdocs_args]
+    return subprocess.call(cmd, env=env)
+
+
+def cmd_build(args, settings) -> int:
+    return run_mkdocs("build", args, {})
+
+
+def cmd_serve(args, settings) -> int:
+    return run_mkdocs("serve", args, {"COMMSITE_PREVIEW_PDF": "1"} if args.pdf else {})
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="commsite", description=__doc__.split("\n\n")[0],
+                                  formatter_class=argparse.RawDescriptionHelpFormatter,
+                                  epilog=__doc__.split("\n\n", 1)[1])
+    top.add_argument("-f", "--config", type=Path, default=Path("mkdocs.yml"),
+                     help="the project's mkdocs.yml (default: ./mkdocs.yml)")
+    top.add_argument("--build-date", help="act as if today were this date (YYYY-MM-DD): "
+                     "scheduled records and review dates follow it")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    new = sub.add_parser("new", help="write a new record from a template")
+    new.add_argument("type", choices=["bulletin", "webinar", "notice"])
+    new.add_argument("--title", required=True, help="the record's title")
+    new.add_argument("--date", help="publication date, YYYY-MM-DD (default: today)")
+    new.add_argument("--audience", action="append", help="an audience key; repeat for several")
+    new.set_defaults(run=cmd_new)
+    chk = sub.add_parser("check", help="check every record without building")
+    chk.set_defaults(run=cmd_check)
+    sch = sub.add_parser("schema", help="print the record format as JSON Schema")
+    sch.add_argument("--type", choices=["bulletin", "webinar", "notice"],
+                     help="one type's schema (default: every field of every type)")
+    sch.set_defaults(run=cmd_schema)
+    for name, run, text in (("build", cmd_build, "build the site into ./site"),
+                            ("serve", cmd_serve, "preview the site at http://127.0.0.1:8000/")):
+        cmd = sub.add_parser(name, help=text)
+        if name == "serve":
+            cmd.add_argument("--pdf", action="store_true", help="render PDFs in the preview too")
+        cmd.set_defaults(run=run, passes_on=True)
+        cmd.epilog = "Other options are passed on to mkdocs (e.g. --strict, --site-dir DIR)."
+    return top
+
+
+def main(argv=None) -> int:
+    top = parser()
+    args, rest = top.parse_known_args(argv)
+    if rest and not getattr(args, "passes_on", False):
+        top.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.mkdocs_args = rest
+    if args.build_date:
+        try:
+            dt.date.fromisoformat(args.build_date)
+        except ValueError:
+            print(f"commsite: --build-date '{args.build_date}' is not a date written YYYY-MM-DD",
+                  file=sys.stderr)
+            return EXIT_ERROR
+        os.environ["COMMSITE_BUILD_DATE"] = args.build_date
+    try:
+        settings = load_project(args.config)
+        return args.run(args, settings)
+    except ProjectError as err:
+        print(f"commsite {args.command}: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as err:  # a folder that cannot be read or written: say so, no traceback
+        print(f"commsite {args.command}: {err.strerror}: {err.filename}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

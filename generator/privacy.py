@@ -1,0 +1,100 @@
+"""Personal data that must never be published, found in a record's text line by line.
+
+Comms staff paste from emails and helpdesk tickets; a patient's NHS number, a
+colleague's mobile number or a date of birth can come along unnoticed. Each
+pattern is tuned to what is really personal data, so the check stays worth
+reading: ten digits are an NHS number only when the Modulus 11 check digit is
+valid; phone numbers and email addresses the organisation publishes on purpose
+are allowed in mkdocs.yml; a date is flagged only where it is called a date of
+birth. A line that really is fine (a published test number, say) is accepted
+with `commsite: allow` on that line, in a YAML comment or an HTML comment.
+
+Findings never repeat the data in full: the check's output ends up in CI logs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ALLOW_MARK = "commsite: allow"
+
+NHS_NUMBER = re.compile(r"(?<![\d+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+# UK numbers: +44 or 0, then 9 or 10 digits with optional spaces, hyphens or brackets.
+UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[1-9](?:[\s\-)]?\d){8,9}(?!\d)")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b")
+MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})[a-z]*\.?\s+\d{{4}})")
+DATE_OF_BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth\b|born(?:\s+on)?\b)[\s:,\-]*"
+                           rf"(?:is\s+|was\s+)?{DATE}", re.I)
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int
+    kind: str
+    message: str
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """The NHS number Modulus 11 check: weights 10..2 on the first nine digits."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    remainder = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1))) % 11
+    check = 11 - remainder
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def phone_key(text: str) -> str:
+    """A phone number as national digits ('020 7946 0958' and '+44 (0)20 79460958' agree)."""
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("440"):
+        digits = digits[2:]
+    elif digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _tail(text: str) -> str:
+    return "…" + re.sub(r"\D", "", text)[-2:]
+
+
+class PrivacyScanner:
+    def __init__(self, allowed_phones=(), allowed_email_domains=()):
+        self.allowed_phones = {phone_key(p) for p in allowed_phones}
+        self.allowed_domains = tuple(d.lower().lstrip("@") for d in allowed_email_domains)
+
+    def _domain_allowed(self, domain: str) -> bool:
+        domain = domain.lower()
+        return any(domain == d or domain.endswith("." + d) for d in self.allowed_domains)
+
+    def scan(self, text: str, first_line: int = 1) -> list[Finding]:
+        findings = []
+        for offset, line in enumerate(text.split("\n")):
+            if ALLOW_MARK in line:
+                continue
+            number = first_line + offset
+            taken: list[tuple[int, int]] = []
+            for match in NHS_NUMBER.finditer(line):
+                if nhs_number_valid("".join(match.groups())):
+                    taken.append(match.span())
+                    findings.append(Finding(number, "NHS number", f"an NHS number (ending "
+                                            f"{_tail(match[0])}, valid check digit)"))
+            for match in UK_PHONE.finditer(line):
+                if any(a < match.end() and match.start() < b for a, b in taken):
+                    continue
+                if phone_key(match[0]) not in self.allowed_phones:
+                    findings.append(Finding(number, "phone number", f"a UK phone number (ending "
+                                            f"{_tail(match[0])}) that is not in the allowed "
+                                            "list (commsite: allowed_phone_numbers)"))
+            for match in EMAIL.finditer(line):
+                if not self._domain_allowed(match[1]):
+                    findings.append(Finding(number, "email address", f"an email address at "
+                                            f"'{match[1]}', outside the allowed domains "
+                                            f"({', '.join(self.allowed_domains) or 'none set'})"))
+            if DATE_OF_BIRTH.search(line):
+                findings.append(Finding(number, "date of birth", "a date of birth"))
+        return findings

@@ -1,0 +1,245 @@
+"""The comms team's commands: what each prints and its exit status."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.privacy import PrivacyScanner, nhs_number_valid
+from generator.records import load_records
+from generator.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = """site_name: Test
+docs_dir: content
+plugins:
+  - search
+  - commsite:
+      pdf: false
+      allowed_phone_numbers: ["0300 303 4034"]
+      allowed_email_domains: [nhs.net]
+"""
+FIELDS = "title: T\ndate: 2018-07-12\naudience: la\nsummary: A summary that says more.\n"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "mkdocs.yml").write_text(CONFIG)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "index.md").write_text("---\ntitle: Home\n---\nHello.\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMMSITE_BUILD_DATE", raising=False)
+    return tmp_path
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(text)
+
+
+def run(capsys, *argv) -> tuple[int, list[str], str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, [line for line in out.splitlines() if line], err
+
+
+# --- new -------------------------------------------------------------------------------
+
+
+def test_new_writes_a_named_record_that_loads_once_filled_in(project, capsys):
+    code, out, _ = run(capsys, "new", "bulletin", "--title", "LA Bulletin – 12 July 2018",
+                       "--date", "2018-07-12", "--audience", "la")
+    assert code == 0
+    assert out == ["bulletins/2018-07-12-la-bulletin-12-july-2018.md"]
+    path = project / out[0]
+    text = path.read_text()
+    assert '# Who it is for: one key or a list. Allowed: la, users' in text
+    record = load_records(Settings(root=project))[0]
+    assert (record.title, record.date.isoformat(), record.audiences) == (
+        "LA Bulletin – 12 July 2018", "2018-07-12", ("la",))
+    # It refuses to overwrite.
+    code, _, err = run(capsys, "new", "bulletin", "--title", "LA Bulletin – 12 July 2018",
+                       "--date", "2018-07-12")
+    assert code == 1
+    assert "bulletins/2018-07-12-la-bulletin-12-july-2018.md already exists; nothing was written" in err
+    assert path.read_text() == text
+
+
+def test_new_puts_each_type_in_its_folder_and_webinars_get_their_fields(project, capsys):
+    assert run(capsys, "new", "notice", "--title", "Use secure passwords", "--date",
+               "2018-01-01", "--audience", "users", "--audience", "la")[1] == [
+        "content/notices/2018-01-01-use-secure-passwords.md"]
+    code, out, _ = run(capsys, "new", "webinar", "--title", "LA Webinar", "--date", "2018-07-03")
+    assert out == ["webinars/2018-07-03-la-webinar.md"]
+    assert "# start: YYYY-MM-DD HH:MM" in (project / out[0]).read_text()
+    records = {r.type.key: r for r in load_records(Settings(root=project))}
+    assert records["notice"].audiences == ("users", "la")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--date", "12/07/2018"], "commsite new: --date '12/07/2018' is not a date written YYYY-MM-DD"),
+    (["--audience", "LA"], "commsite new: --audience: unknown key 'LA'; allowed: la, users"),
+])
+def test_new_refuses_bad_options(project, capsys, argv, message):
+    code, _, err = run(capsys, "new", "bulletin", "--title", "X", *argv)
+    assert code == 2 and err.strip() == message
+
+
+# --- check -----------------------------------------------------------------------------
+
+
+def test_check_is_clean_on_a_good_project(project, capsys):
+    write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS}---\nCall 0300 303 4034.\n")
+    code, out, err = run(capsys, "check")
+    assert (code, out) == (0, [])
+    assert err.strip() == "1 record checked: no findings"
+
+
+def test_check_reports_validation_problems_and_its_own_findings(project, capsys):
+    write(project, "bulletins/2018-07-12-a.md", "---\ntitle: A\ndate: 2018-02-30\naudience: la\n"
+          "summary: A\n---\nSee [the July webinar](../../webinars/nope/) and [home](../../).\n")
+    write(project, "bulletins/2018-07-13-b.md", "---\ntitle: Portal update\ndate: 2018-07-13\n"
+          "audience: la\nsummary: Portal update.\nreview_by: 2018-09-01\n---\nText.\n")
+    code, out, _ = run(capsys, "--build-date", "2018-10-01", "check")
+    assert code == 1
+    assert out == [
+        "bulletins/2018-07-12-a.md:3: date: '2018-02-30' is not a real date (no such day); "
+        "write it as YYYY-MM-DD, e.g. 2018-07-12",
+        "bulletins/2018-07-13-b.md:5: summary: only repeats the title; say in a sentence what the "
+        "reader will find or must do",
+        "bulletins/2018-07-13-b.md:6: review_by: 2018-09-01 has passed; review the record, then "
+        "set the next review date",
+    ]
+
+
+def test_check_finds_links_that_lead_nowhere(project, capsys):
+    write(project, "webinars/2018-07-03-w.md", f"---\n{FIELDS}---\nHello.\n")
+    write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS}---\nIntro.\n\n"
+          "See [the webinar](../../webinars/2018-07-03-w/), [its PDF](../../webinars/2018-07-03-w/"
+          "2018-07-03-w.pdf), [all bulletins](../), [GDPR](../../topics/gdpr/) and [a typo]"
+          "(../../webinars/2018-07-30-w/).\n")
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    assert out == ["bulletins/2018-07-12-b.md:9: body: the link '../../webinars/2018-07-30-w/' "
+                   "leads to no page or file of the site",
+                   "bulletins/2018-07-12-b.md:9: body: the link '../../topics/gdpr/' leads to no "
+                   "page or file of the site"] or out == [
+                   "bulletins/2018-07-12-b.md:9: body: the link '../../topics/gdpr/' leads to no "
+                   "page or file of the site",
+                   "bulletins/2018-07-12-b.md:9: body: the link '../../webinars/2018-07-30-w/' "
+                   "leads to no page or file of the site"]
+
+
+def test_check_lists_scheduled_records_and_drafts_as_notes(project, capsys):
+    write(project, "bulletins/2018-08-01-future.md", f"---\n{FIELDS.replace('2018-07-12', '2018-08-01')}---\nX.\n")
+    write(project, "bulletins/2018-07-01-draft.md", f"---\n{FIELDS}draft: true\n---\nX.\n")
+    code, out, _ = run(capsys, "--build-date", "2018-07-20", "check")
+    assert code == 0
+    assert out == ["bulletins/2018-07-01-draft.md: draft: not published until 'draft: true' is removed",
+                   "bulletins/2018-08-01-future.md: scheduled: published from 2018-08-01"]
+    assert run(capsys, "--build-date", "2018-08-01", "check")[1] == [
+        "bulletins/2018-07-01-draft.md: draft: not published until 'draft: true' is removed"]
+
+
+def test_check_finds_personal_data_and_accepts_a_marked_line(project, capsys):
+    write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS}---\n"
+          "A patient, NHS number 943 476 5919, wrote in.\n"          # line 7
+          "Invalid check digit: 943 476 5918.\n"                      # 8: not an NHS number
+          "Ring 020 7946 0958 or the helpdesk on 0300 303 4034.\n"    # 9: first one only
+          "Email jo.bloggs@gmail.com, not helpdesk@nhs.net.\n"        # 10: gmail only
+          "Her DOB is 12/03/1980.\n"                                  # 11
+          "Never send dates of birth to the helpdesk.\n"              # 12: advice, not data
+          "Test number 943 476 5919 <!-- commsite: allow -->\n")      # 13: accepted
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    tail = "; remove it, or add 'commsite: allow' to the line if it is meant to be published"
+    assert out == [
+        f"bulletins/2018-07-12-b.md:7: personal data: an NHS number (ending …19, valid check digit){tail}",
+        f"bulletins/2018-07-12-b.md:9: personal data: a UK phone number (ending …58) that is not in "
+        f"the allowed list (commsite: allowed_phone_numbers){tail}",
+        f"bulletins/2018-07-12-b.md:10: personal data: an email address at 'gmail.com', outside the "
+        f"allowed domains (nhs.net){tail}",
+        f"bulletins/2018-07-12-b.md:11: personal data: a date of birth{tail}",
+    ]
+
+
+@pytest.mark.parametrize("number, valid", [
+    ("9434765919", True), ("4010232137", True), ("9434765918", False), ("4010232138", False),
+    ("1234567890", False),  # check digit would be 10: never valid
+])
+def test_nhs_number_check_digit(number, valid):
+    assert nhs_number_valid(number) is valid
+    found = PrivacyScanner().scan(f"Number {number[:3]} {number[3:6]} {number[6:]} here")
+    assert bool([f for f in found if f.kind == "NHS number"]) is valid
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("Call +44 (0)20 7946 0958 today", ["phone number"]),
+    ("Mobile 07700 900123", ["phone number"]),
+    ("Freephone 0800 123 456", ["phone number"]),
+    ("Published on 2018-07-12 at 14:00", []),
+    ("Ref 20180712 and 12/07/2018", []),
+    ("date of birth: 1 March 1980", ["date of birth"]),
+    ("D.O.B. 1980-03-01", ["date of birth"]),
+    ("ask for their date of birth", []),
+    ("write to x@nhs.net or y@trust.nhs.net", []),
+])
+def test_privacy_patterns(text, kinds):
+    scanner = PrivacyScanner(allowed_email_domains=["nhs.net"])
+    assert [f.kind for f in scanner.scan(text)] == kinds
+
+
+def test_check_says_when_it_cannot_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "check")
+    assert code == 2 and err.startswith("commsite check: ") and "mkdocs.yml" in err
+    (tmp_path / "mkdocs.yml").write_text("plugins: [\n")
+    code, _, err = run(capsys, "check")
+    assert code == 2 and "cannot be read" in err
+
+
+# --- schema ----------------------------------------------------------------------------
+
+
+def test_schema_validates_the_example_records_and_rejects_a_bad_one(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    schema = json.loads("\n".join(out))
+    assert schema["properties"]["audience"]["description"] == \
+        "one audience key or a list of them: la, users"
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    settings = Settings(root=ROOT)
+    for record in load_records(settings):
+        text = (ROOT / record.source).read_text()
+        data = yaml.load(text.split("---\n")[1] if record.source.endswith(".md") else text,
+                         Loader=yaml.BaseLoader)  # every scalar a string, as editors see dates
+        data.pop("body", None)
+        for key in ("draft", "pdf"):
+            data.pop(key, None)  # BaseLoader reads true as text; the schema wants a boolean
+        assert not list(validator.iter_errors(data)), record.source
+    assert list(validator.iter_errors({"title": "T", "date": "2018-02-30", "audience": "LA",
+                                       "summary": "S"}))
+
+
+# --- build and the installed command ----------------------------------------------------
+
+
+def test_installed_command_builds_the_site(project):
+    write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS}---\nHello.\n")
+    command = shutil.which("commsite", path=str(Path(sys.executable).parent))
+    assert command, "the package installs a 'commsite' command"
+    help_text = subprocess.run([command, "build", "--help"], capture_output=True, text=True)
+    assert help_text.returncode == 0 and "mkdocs" in help_text.stdout
+    result = subprocess.run([command, "build", "--site-dir", str(project / "out")],
+                            capture_output=True, text=True, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "A summary that says more." in (project / "out" / "index.html").read_text()
