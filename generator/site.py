@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .catalogue import Catalogue
 from .fileinfo import FileInfo, describe
 from .pages import PageRenderer
-from .pdf import PdfFailure, PdfRenderer, print_job
+from .pdf import Pdf, PdfFailure, PdfRenderer, PrintJob, print_job
 from .problems import RecordError
 from .records import Record, load_records
 from .settings import Settings
@@ -25,13 +26,22 @@ class BuildFailure(Exception):
     """The build cannot publish: the message says why, one line per problem."""
 
 
+def _quiet(message: str) -> None:
+    pass
+
+
 class Site:
-    def __init__(self, settings: Settings):
+    """`report` receives progress and notes for the person running the build;
+    `warn` receives what they should fix (e.g. a missing library), once a build."""
+
+    def __init__(self, settings: Settings, report: Callable[[str], None] = _quiet,
+                 warn: Callable[[str], None] = _quiet):
         self.settings = settings
         self.catalogue: Catalogue | None = None
         self.pages: PageRenderer | None = None
-        self._pdfs = PdfRenderer(settings.cache_dir, settings.pdf_workers, settings.pdf_timeout)
-        self._jobs: dict[str, object] = {}
+        self._pdfs = PdfRenderer(settings.cache_dir, settings.pdf_workers, settings.pdf_timeout,
+                                 report=report, warn=warn)
+        self._jobs: dict[str, PrintJob] = {}
 
     @property
     def records(self) -> tuple[Record, ...]:
@@ -51,9 +61,14 @@ class Site:
         return self.settings.pdf and record.pdf
 
     def start_pdfs(self) -> None:
+        """Queue every PDF that the cache lacks; they render while the host builds HTML."""
         for record in self.records:
             if self.wants_pdf(record):
-                job = print_job(record, self.catalogue)
+                try:
+                    job = print_job(record, self.catalogue)
+                except OSError as err:  # a file of the record went away since it was loaded
+                    raise BuildFailure(f"{record.source}: the PDF could not be made: "
+                                       f"{err.strerror}: {err.filename}") from None
                 self._jobs[record.url] = job
                 self._pdfs.submit(job)
 
@@ -63,16 +78,26 @@ class Site:
 
     def pdf_path(self, record: Record) -> Path:
         """The finished PDF file (waits for it); BuildFailure names the record on failure."""
-        job = self._jobs[record.url]
+        return self._pdf(record).path
+
+    def _pdf(self, record: Record) -> Pdf:
         try:
-            return self._pdfs.wait(job)
+            return self._pdfs.wait(self._jobs[record.url])
         except PdfFailure as err:
             raise BuildFailure(f"{record.source}: the PDF could not be made: {err}") from None
 
     def pdf_info(self, record: Record) -> FileInfo | None:
+        """What pages say beside the PDF link (waits for the PDF). None when the record
+        has no PDF, or when it failed: `finish_pdfs` then stops the build, naming it."""
         if record.url not in self._jobs:
             return None
-        return self.file_info(self.pdf_path(record))
+        try:
+            pdf = self._pdf(record)
+        except BuildFailure:
+            return None
+        # Size and pages from the cache's sidecar: counting pages with pypdf would
+        # cost tens of milliseconds a PDF on every build.
+        return FileInfo(format="PDF", size=pdf.size, pages=pdf.pages)
 
     @staticmethod
     @lru_cache(maxsize=None)
@@ -83,19 +108,21 @@ class Site:
         return self._describe(path, path.stat().st_mtime)
 
     def finish_pdfs(self) -> str:
-        """Wait for every PDF; BuildFailure lists every record whose PDF failed."""
+        """Wait for every PDF and stop the workers; returns the summary line.
+        BuildFailure lists every record whose PDF failed."""
+        summary = self._pdfs.finish()
         failures = []
         for record in self.records:
             if record.url in self._jobs:
                 try:
-                    self.pdf_path(record)
+                    self._pdf(record)
                 except BuildFailure as err:
                     failures.append(str(err))
-        summary = str(self._pdfs.stats)
         if failures:
             raise BuildFailure("\n".join([f"{len(failures)} PDF(s) could not be made; the build "
                                           "stopped:", *failures]))
         return summary
 
     def close(self) -> None:
+        """Stop any PDF still rendering (the build failed or was interrupted)."""
         self._pdfs.close()

@@ -1,53 +1,95 @@
-"""A record as print HTML, with the key that says when its PDF must be rendered again."""
+"""A record as print HTML, with the key that says when its PDF must be rendered again.
+
+The key hashes the print HTML itself rather than a list of the things that go
+into it: the record's fields, its body, the labels and site options the template
+shows, the template and its CSS all end up in that HTML, so no change to any of
+them (nor to code that feeds them) can leave a stale PDF in the cache. Beside
+the HTML, the key covers what shapes the PDF from outside it: the bytes of the
+record's images (embedded), attachments and slides (named), the WeasyPrint and
+pydyf versions, the render options, and the code that runs in the workers.
+Rendering the HTML costs well under a millisecond a record, so a build with no
+change pays little for this certainty.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..pages import make_environment
 from ..urls import absolute
+from .worker import RENDER_OPTIONS
 
 HERE = Path(__file__).parent
-RENDER_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": False}
+TEMPLATES = HERE  # print.html and print.css
+WORKER_CODE = ("worker.py", "guard.py", "fetcher.py")  # what runs in the workers
 
 
 @dataclass(frozen=True)
 class PrintJob:
     slug: str
+    source: str  # the record's file, relative to the project: for messages
     html: str
     base_url: str  # relative URLs in the body resolve against the record's folder
     allowed: tuple[str, ...]  # folders the fetcher may read
     key: str  # hash of everything that shapes the PDF
 
 
-@lru_cache(maxsize=1)
-def _template():
-    return make_environment(HERE).get_template("print.html")
+@lru_cache(maxsize=4)
+def _environment(folder: Path):
+    return make_environment(folder)
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
 
 
 @lru_cache(maxsize=1)
-def _weasyprint_version() -> str:
-    from importlib.metadata import version
+def renderer_fingerprint() -> str:
+    """What shapes every PDF from outside its HTML (read once per process)."""
+    digest = hashlib.sha256()
+    for part in (_version("weasyprint"), _version("pydyf"), repr(sorted(RENDER_OPTIONS.items())),
+                 *((HERE / name).read_text(encoding="utf-8") for name in WORKER_CODE)):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
-    return version("weasyprint")
+
+@lru_cache(maxsize=4096)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    # Keyed by size and mtime as well, so `mkdocs serve` sees a replaced image.
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def print_job(record, catalogue) -> PrintJob:
+def file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def print_html(record, catalogue) -> str:
     settings = catalogue.settings
-    html = _template().render(
-        record=record, settings=settings, css=(HERE / "print.css").read_text(),
+    return _environment(TEMPLATES).get_template("print.html").render(
+        record=record, settings=settings,
+        css=(TEMPLATES / "print.css").read_text(encoding="utf-8"),
         audiences=[catalogue.audience_label(a) for a in record.audiences],
         topics=[t.label for t in catalogue.topics_of(record)], is_old=catalogue.is_old(record),
         page_url=absolute(settings.site_url, record.url))
+
+
+def print_job(record, catalogue) -> PrintJob:
+    html = print_html(record, catalogue)
     digest = hashlib.sha256()
-    for part in (html, _weasyprint_version(), repr(sorted(RENDER_OPTIONS.items()))):
+    for part in (renderer_fingerprint(), html):
         digest.update(part.encode())
-    for image in record.images:  # the only files the PDF embeds
-        digest.update(image.rel.encode())
-        digest.update(image.path.read_bytes())
+        digest.update(b"\0")
+    for local in record.local_files:  # images, attachments, slides
+        digest.update(f"{local.rel}\0{file_digest(local.path)}\0".encode())
     folder = str(record.folder)
-    return PrintJob(slug=record.slug, html=html, base_url=folder + "/", allowed=(folder,),
-                    key=digest.hexdigest())
+    return PrintJob(slug=record.slug, source=record.source, html=html, base_url=folder + "/",
+                    allowed=(folder,), key=digest.hexdigest())

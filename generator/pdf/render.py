@@ -1,123 +1,170 @@
-"""Rendering print jobs to PDF files: in worker processes, through a cache.
-
-WeasyPrint is CPU-bound and single-threaded, so PDFs render in a pool of
-processes (one per core by default) while the host goes on building HTML.
-WeasyPrint is imported inside the workers only: the host process never pays
-for it when every PDF comes from the cache.
+"""Print jobs to PDF files: from the cache when it has them, else from the worker pool.
 
 The cache is a folder of `<key>.pdf` files outside the site, where the key
-hashes everything that shapes the document (see `document.print_job`). A file
-is written under a temporary name and renamed into place, so an interrupted
-build never leaves a half-written PDF that a later build would trust; a cached
-file that does not look like a whole PDF is rendered again.
+hashes everything that shapes the document (see `document`), each with a
+sidecar `<key>.json` (pages, size, sha256) that the worker writes. An entry is
+used only when the PDF's bytes match its sidecar: a file cut short or damaged
+is rendered again. The sidecar also gives the page count that pages show
+beside a PDF link, which reading it from the PDF would cost tens of milliseconds
+per file on every build.
+
+While PDFs render, a progress line goes to `report` every `progress_every`
+seconds; `finish()` returns the summary line a build prints.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import shutil
+import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from .document import RENDER_OPTIONS, PrintJob
+from .document import PrintJob
+from .pool import RenderPool
+from .system import speed_warnings
+from .worker import sidecar
 
 
 class PdfFailure(Exception):
-    """A record's PDF could not be rendered; the message names the record."""
+    """A record's PDF could not be rendered; the message says why."""
 
 
-def is_whole_pdf(path: Path) -> bool:
+@dataclass(frozen=True)
+class Pdf:
+    path: Path
+    pages: int
+    size: int  # bytes
+
+
+def cached_pdf(path: Path) -> Pdf | None:
+    """The cache entry at `path` if it is whole and its sidecar vouches for it, else None."""
     try:
-        with path.open("rb") as f:
-            if f.read(5) != b"%PDF-":
-                return False
-            f.seek(max(0, path.stat().st_size - 1024))
-            return b"%%EOF" in f.read()
-    except OSError:
-        return False
-
-
-def _render(job: PrintJob, target: str) -> str | None:
-    """Runs in a worker: render one job to `target`. Returns an error message or None."""
-    try:
-        from weasyprint import HTML
-
-        from .fetcher import SafeFetcher
-
-        tmp = f"{target}.{os.getpid()}.tmp"
-        HTML(string=job.html, base_url=job.base_url,
-             url_fetcher=SafeFetcher(list(job.allowed))).write_pdf(tmp, **RENDER_OPTIONS)
-        os.replace(tmp, target)
-        return None
-    except Exception as err:  # any failure becomes that record's message, never a traceback
-        return f"{type(err).__name__}: {err}"
+        meta = json.loads(sidecar(path).read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        if (data.startswith(b"%PDF-") and len(data) == meta["size"]
+                and hashlib.sha256(data).hexdigest() == meta["sha256"]):
+            return Pdf(path, int(meta["pages"]), len(data))
+    except (OSError, ValueError, TypeError, KeyError):
+        pass  # missing, unreadable or not our JSON: render again
+    return None
 
 
 @dataclass
 class Stats:
+    total: int = 0
     rendered: int = 0
     reused: int = 0
     failed: int = 0
     started: float = field(default_factory=time.monotonic)
 
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def progress(self) -> str:
+        done = self.rendered + self.reused + self.failed
+        return (f"PDFs: {done}/{self.total} done, {self.reused} reused, {self.failed} failed, "
+                f"{self.elapsed:.1f} s")
+
     def __str__(self) -> str:
         return (f"PDFs: {self.rendered} rendered, {self.reused} reused from the cache, "
-                f"{self.failed} failed, in {time.monotonic() - self.started:.1f} s")
+                f"{self.failed} failed, in {self.elapsed:.1f} s")
+
+
+def _quiet(message: str) -> None:
+    pass
 
 
 class PdfRenderer:
-    def __init__(self, cache_dir: Path, workers: int = 0, timeout: float = 60.0):
+    def __init__(self, cache_dir: Path, workers: int = 0, timeout: float = 60.0,
+                 report: Callable[[str], None] = _quiet, warn: Callable[[str], None] = _quiet,
+                 progress_every: float = 2.0):
         self.cache_dir = Path(cache_dir)
         self.workers = workers or os.cpu_count() or 1
         self.timeout = timeout
+        self.report = report
+        self.warn = warn
+        self.progress_every = progress_every
         self.stats = Stats()
-        self._pool: ProcessPoolExecutor | None = None
-        self._jobs: dict[str, tuple[PrintJob, Future | None]] = {}
+        self.pool: RenderPool | None = None
+        self._lock = threading.Lock()
+        self._last_line = self.stats.started
+        self._done: dict[str, Pdf | PdfFailure] = {}  # by key
+        self._pending: dict[str, Future] = {}
 
     def path(self, job: PrintJob) -> Path:
         return self.cache_dir / f"{job.key}.pdf"
 
     def submit(self, job: PrintJob) -> Path:
-        """Queue a job (or reuse its cached PDF); returns where the PDF will be."""
+        """Queue a job, or take its PDF from the cache; returns where the PDF will be."""
         target = self.path(job)
-        if is_whole_pdf(target):
-            self.stats.reused += 1
-            self._jobs[job.slug + job.key] = (job, None)
+        with self._lock:
+            self.stats.total += 1
+            if job.key in self._done or job.key in self._pending:
+                self.stats.reused += 1  # the same document twice: rendered once
+                return target
+        pdf = cached_pdf(target)
+        if pdf is not None:
+            with self._lock:
+                self._done[job.key] = pdf
+                self.stats.reused += 1
             return target
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
-        self._jobs[job.slug + job.key] = (job, self._pool.submit(_render, job, str(target)))
+        if self.pool is None:
+            for message in speed_warnings():  # once per build, and only when it matters
+                self.warn(message)
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self.pool = RenderPool(self.workers, self.timeout, on_done=self._finished)
+        with self._lock:  # held so that _finished cannot run before the job is known
+            self._pending[job.key] = self.pool.submit(job, str(target))
         return target
 
-    def wait(self, job: PrintJob) -> Path:
-        """The finished PDF of a submitted job; PdfFailure if it could not be made."""
-        _, future = self._jobs[job.slug + job.key]
-        target = self.path(job)
-        if future is not None:
-            try:
-                error = future.result(timeout=self.timeout)
-            except FutureTimeout:
-                error = f"took longer than {self.timeout:.0f} s"
-            self._jobs[job.slug + job.key] = (job, None)
-            if error:
+    def _finished(self, job: PrintJob, target: str, result: dict) -> None:
+        # Runs in the pool's dispatcher thread, before the job's future completes.
+        for note in result["notes"]:
+            self.report(f"{job.source}: PDF: {note}")
+        with self._lock:
+            if result["error"]:
+                self._done[job.key] = PdfFailure(result["error"])
                 self.stats.failed += 1
-                raise PdfFailure(error)
-            self.stats.rendered += 1
-        if not is_whole_pdf(target):
-            raise PdfFailure("the rendered file is not a whole PDF")
-        return target
+            else:
+                self._done[job.key] = Pdf(Path(target), result["pages"], result["size"])
+                self.stats.rendered += 1
+            self._pending.pop(job.key, None)
+            now = time.monotonic()
+            line = None
+            if now - self._last_line >= self.progress_every:
+                self._last_line, line = now, self.stats.progress()
+        if line:
+            self.report(line)
+
+    def wait(self, job: PrintJob) -> Pdf:
+        """The finished PDF of a submitted job; PdfFailure says why there is none."""
+        with self._lock:
+            future = self._pending.get(job.key)
+        if future is not None:
+            future.result()  # the pool completes every future: a timeout fails it
+        with self._lock:
+            outcome = self._done[job.key]
+        if isinstance(outcome, PdfFailure):
+            raise outcome
+        return outcome
+
+    def finish(self) -> str:
+        """Wait for every job and stop the workers; returns the summary line."""
+        with self._lock:
+            futures = list(self._pending.values())
+        for future in futures:
+            future.result()
+        if self.pool is not None:
+            self.pool.close()
+        return str(self.stats)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        self._jobs.clear()
-
-
-def copy_pdf(source: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, dest)
+        """Stop at once (a failed or interrupted build): workers killed, jobs failed."""
+        if self.pool is not None:
+            self.pool.close(abort=True)

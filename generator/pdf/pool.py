@@ -1,0 +1,218 @@
+"""Worker processes that render print jobs, each job under a time limit.
+
+`concurrent.futures.ProcessPoolExecutor` cannot stop one task: a render stuck on
+a pathological document would hold its worker until the build ends, and
+`result(timeout=...)` measures how long the caller waited, not how long the
+render ran. So the pool is ours, and small: every worker has its own pipe; a
+dispatcher thread hands a job to an idle worker and notes the time; a job past
+the limit has its worker killed and replaced, and fails with a message that
+names the limit. A worker that dies (a crash in a C library) fails its job the
+same way and is replaced, so one bad record never stalls the others.
+
+Workers are forked from a server process that has WeasyPrint imported already
+(multiprocessing's "forkserver" start method, where the platform has it): a new
+worker, including a replacement for a killed one, starts in milliseconds; none
+inherits the host's memory or threads; and the host process never imports
+WeasyPrint. The dispatcher thread starts the workers, so the host goes on
+building HTML while the server starts.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future
+from pathlib import Path
+from multiprocessing.connection import wait as wait_ready
+
+from . import worker
+
+PRELOAD = ["weasyprint", worker.__name__]
+
+
+def _context():
+    if "forkserver" in mp.get_all_start_methods():
+        context = mp.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)  # ignored once the server runs: same list
+        return context
+    return mp.get_context("spawn")  # Windows: each worker imports WeasyPrint itself
+
+
+class _Worker:
+    def __init__(self, context):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=worker.serve, args=(child,), daemon=True,
+                                       name="commsite-pdf")
+        self.process.start()
+        child.close()
+        self.task: tuple | None = None  # (job, target, future) while rendering
+        self.started = 0.0
+
+    def stop(self, kill: bool) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except OSError:
+                kill = True
+        if not kill:
+            self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+class RenderPool:
+    """`submit(job, target)` returns a Future whose result is the worker's dict
+    ({'error', 'pages', 'size', 'notes'}); every future completes, whatever happens.
+    `on_done(job, target, result)` runs in the dispatcher thread just before the
+    future completes, so whoever waits on the future sees its effects."""
+
+    def __init__(self, size: int, timeout: float, on_done=None):
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.on_done = on_done
+        self._context = None
+        self._pending: deque = deque()
+        self._workers: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._wake_r, self._wake_w = mp.Pipe(duplex=False)
+        self._thread: threading.Thread | None = None
+        self._closing = False  # no more jobs: stop the workers once they are idle
+        self._aborting = False  # stop now: kill the workers, fail what is left
+
+    def submit(self, job, target: str) -> Future:
+        future: Future = Future()
+        with self._lock:
+            if self._closing:
+                raise RuntimeError("the PDF pool is closed")
+            self._pending.append((job, target, future))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="commsite-pdf-pool",
+                                                daemon=True)
+                self._thread.start()
+            self._wake_w.send_bytes(b"")
+        return future
+
+    def pids(self) -> list[int]:
+        """The worker processes now running (for tests and diagnostics)."""
+        with self._lock:
+            return [w.process.pid for w in self._workers if w.process.pid]
+
+    def close(self, abort: bool = False) -> None:
+        """Stop the workers: after the submitted jobs are done, or now when `abort`."""
+        with self._lock:
+            self._closing = True
+            self._aborting = self._aborting or abort
+            thread = self._thread
+            self._wake_w.send_bytes(b"")
+        if thread is not None:
+            thread.join()
+
+    # The dispatcher thread from here on.
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        except BaseException as err:  # a bug here must fail the jobs, never hang the build
+            self._fail_all(f"the PDF renderer stopped: {type(err).__name__}: {err}")
+        finally:
+            for w in self._workers:  # a worker still busy here is killed, not waited for
+                w.stop(kill=self._aborting or w.task is not None)
+            self._workers.clear()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                aborting = self._aborting
+                finished = self._closing and not self._pending and \
+                    not any(w.task for w in self._workers)
+            if aborting:
+                self._fail_all("not rendered: the build stopped first")
+                return
+            if finished:
+                return
+            self._assign()
+            busy = [w for w in self._workers if w.task]
+            now = time.monotonic()
+            wait = min((w.started + self.timeout - now for w in busy), default=None)
+            ready = wait_ready([w.conn for w in busy] + [self._wake_r],
+                               None if wait is None else max(0.0, wait))
+            while self._wake_r.poll():
+                self._wake_r.recv_bytes()
+            for w in busy:
+                if w.conn in ready:
+                    self._collect(w)
+            now = time.monotonic()
+            for w in [w for w in self._workers if w.task and now - w.started >= self.timeout]:
+                if w.conn.poll():  # it finished just in time
+                    self._collect(w)
+                    continue
+                self._retire(w, kill=True, error=(
+                    f"rendering took longer than the {self.timeout:g} s limit (pdf_timeout), "
+                    "so it was stopped; shorten the record or raise pdf_timeout"))
+
+    def _assign(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    return
+                idle = next((w for w in self._workers if w.task is None), None)
+                if idle is None and len(self._workers) >= self.size:
+                    return
+                task = self._pending.popleft()
+            if idle is None:
+                if self._context is None:
+                    self._context = _context()
+                idle = _Worker(self._context)
+                with self._lock:
+                    self._workers.append(idle)
+            job, target, _ = task
+            try:
+                idle.conn.send((job, target))
+            except OSError:  # the worker died while idle: replace it, keep the job
+                self._retire(idle, kill=True)
+                with self._lock:
+                    self._pending.appendleft(task)
+                continue
+            idle.task, idle.started = task, time.monotonic()
+
+    def _collect(self, w: _Worker) -> None:
+        try:
+            result = w.conn.recv()
+        except (EOFError, OSError):
+            w.process.join(1)
+            self._retire(w, kill=True, error="the PDF renderer process stopped unexpectedly "
+                                             f"(exit code {w.process.exitcode})")
+            return
+        task, w.task = w.task, None
+        self._complete(task, result)
+
+    def _retire(self, w: _Worker, kill: bool, error: str | None = None) -> None:
+        task, w.task = w.task, None
+        with self._lock:
+            self._workers.remove(w)
+        w.stop(kill=kill)
+        if task is not None:  # a killed worker may have been half-way through writing
+            for leftover in worker.temporary_files(Path(task[1]), w.process.pid):
+                leftover.unlink(missing_ok=True)
+        if task is not None and error is not None:
+            self._complete(task, {"error": error, "pages": 0, "size": 0, "notes": []})
+
+    def _fail_all(self, error: str) -> None:
+        with self._lock:
+            tasks = [w.task for w in self._workers if w.task] + list(self._pending)
+            self._pending.clear()
+        for task in tasks:
+            if not task[2].done():
+                self._complete(task, {"error": error, "pages": 0, "size": 0, "notes": []})
+
+    def _complete(self, task: tuple, result: dict) -> None:
+        job, target, future = task
+        try:
+            if self.on_done is not None:
+                self.on_done(job, target, result)
+        finally:
+            future.set_result(result)
