@@ -1,0 +1,177 @@
+"""The example site in a real Chromium, as readers meet it.
+
+Once per test session the example project is built with `mkdocs build` into a
+temporary folder (the helpers of tests/test_build.py), served on 127.0.0.1 by a
+server these fixtures start and stop, and opened in Debian's Chromium
+(/usr/bin/chromium, or $COMMSITE_CHROMIUM) driven by Playwright. A missing
+Chromium or axe-core is a failure with the command that installs it, never a skip.
+
+Expected values come from the records' own metadata, loaded by the core.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from generator.archive import month_label
+from generator.records import Record, load_records, topic_slug
+from generator.settings import Settings
+from tests.test_build import ROOT, copy_project, mkdocs_build
+
+CHROMIUM = os.environ.get("COMMSITE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL = "/__tests__/axe.min.js"  # served from our origin: the site's CSP allows only 'self'
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FACETS = ("audience", "type", "topic", "month")
+
+
+@dataclass
+class Example:
+    """The built example site and what its records say."""
+
+    project: Path
+    site: Path
+    settings: Settings
+    records: list[Record]  # published, newest first (the home page's order)
+    base: str = ""  # the server's root URL, set by the `base_url` fixture
+
+    def url(self, path: str = "") -> str:
+        return urljoin(self.base, path)
+
+    # A record's facet values, from its metadata.
+    @staticmethod
+    def values(record: Record) -> dict[str, set[str]]:
+        return {"audience": set(record.audiences), "type": {record.type.key},
+                "topic": {topic_slug(t) for t in record.topics},
+                "month": {record.date.strftime("%Y-%m")}}
+
+    def matching(self, **state: str) -> list[Record]:
+        return [r for r in self.records
+                if all(not v or v in self.values(r)[facet] for facet, v in state.items())]
+
+    def all_values(self, facet: str) -> list[str]:
+        return sorted({v for r in self.records for v in self.values(r)[facet]})
+
+    def static_page(self, facet: str, value: str) -> str:
+        """The static page that lists one filter value (the no-JavaScript filter)."""
+        if facet == "audience":
+            return f"audiences/{value}/"
+        if facet == "type":
+            return f"{self.settings.type(value).url}/"
+        if facet == "topic":
+            return f"topics/{value}/"
+        return f"archive/{value[:4]}/{value[5:]}/"
+
+    def record_urls(self, records) -> list[str]:
+        return [self.url(r.url) for r in records]
+
+    @staticmethod
+    def month_label(value: str) -> str:
+        return month_label(value)
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory) -> Example:
+    project = copy_project(tmp_path_factory.mktemp("browser") / "project")
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    settings = Settings(root=project)
+    records = sorted((r for r in load_records(settings) if not r.draft),
+                     key=lambda r: r.date, reverse=True)
+    return Example(project, site, settings, records)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path):
+        if path.split("?")[0] == AXE_URL:
+            return str(AXE)
+        return super().translate_path(path)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(example) -> str:
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(example.site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    example.base = f"http://127.0.0.1:{server.server_port}/"
+    yield example.base
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with "
+                    "`apt-get install -y chromium` (or set COMMSITE_CHROMIUM)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageErrors:
+    """Script errors and console errors (a CSP violation is one) seen by a page."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("pageerror", lambda err: self.errors.append(f"page error: {err}"))
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(
+            f"console error: {msg.text}"))
+
+
+def _open_page(browser, base_url, **options):
+    context = browser.new_context(base_url=base_url, **{
+        "viewport": {"width": 1280, "height": 900}, **options})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page, PageErrors(page)
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page with JavaScript; the test fails if a script or the CSP logged an error."""
+    context, page, errors = _open_page(browser, base_url)
+    yield page
+    context.close()
+    assert errors.errors == []
+
+
+@pytest.fixture
+def open_page(browser, base_url):
+    """Opens more pages with their own options (viewport, JavaScript off, ...)."""
+    opened = []
+
+    def make(**options):
+        context, page, errors = _open_page(browser, base_url, **options)
+        opened.append((context, errors))
+        return page
+
+    yield make
+    for context, _ in opened:
+        context.close()
+    assert [e for _, errors in opened for e in errors.errors] == []
+
+
+def require_axe() -> Path:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` in {ROOT}", pytrace=False)
+    return AXE

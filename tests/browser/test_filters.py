@@ -1,0 +1,239 @@
+"""The filters, the archive drop-down and the no-JavaScript fallback, in Chromium.
+
+Every expectation is computed from the records' metadata (see conftest.Example).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import expect
+
+from generator.records import topic_slug
+
+from .conftest import FACETS
+
+COUNT = "#comms-count"
+
+
+def shown(page) -> list[str]:
+    """The absolute URLs of the listed items a reader can see, in order."""
+    return page.locator("#communications > li").evaluate_all(
+        "items => items.filter(li => li.checkVisibility())"
+        ".map(li => li.querySelector('.comms-item__title a').href)")
+
+
+def select_state(page) -> dict[str, str]:
+    return {name: page.locator(f'#comms-filters select[name="{name}"]').input_value()
+            for name in FACETS}
+
+
+def query_state(url: str) -> dict[str, str]:
+    query = parse_qs(urlsplit(url).query)
+    return {name: query[name][0] for name in FACETS if name in query}
+
+
+def count_text(example, records) -> str:
+    return f"Showing {len(records)} of {len(example.records)} communications"
+
+
+def assert_shows(page, example, **state):
+    """The list, the count and the drop-downs agree with the records for `state`."""
+    expected = example.matching(**state)
+    expect(page.locator(COUNT)).to_have_text(count_text(example, expected))
+    assert shown(page) == example.record_urls(expected), state
+    assert page.locator(COUNT).text_content() == count_text(example, expected)
+    assert page.locator("#comms-empty").is_visible() == (not expected)
+    assert select_state(page) == {name: state.get(name, "") for name in FACETS}
+
+
+def open_home(page, query: str = ""):
+    page.goto("/" + query)
+    page.locator("#comms-filters").wait_for(state="visible")
+
+
+def test_unfiltered_home_lists_every_record(page, example):
+    open_home(page)
+    assert_shows(page, example)
+
+
+def test_each_dropdown_alone_shows_exactly_the_matching_items(page, example):
+    open_home(page)
+    for facet in FACETS:
+        offered = page.locator(f'select[name="{facet}"] option').evaluate_all(
+            "options => options.map(o => o.value).filter(v => v)")
+        assert sorted(offered) == example.all_values(facet), facet
+        for value in offered:
+            page.select_option(f'select[name="{facet}"]', value)
+            assert_shows(page, example, **{facet: value})
+        page.select_option(f'select[name="{facet}"]', "")
+        assert_shows(page, example)
+
+
+def test_dropdowns_in_combination(page, example):
+    open_home(page)
+    # Every record's own combination of audience, type, topic and month shows at
+    # least that record; each is narrowed one drop-down at a time.
+    for record in example.records:
+        page.get_by_role("button", name="Clear filters").click()
+        values = example.values(record)
+        state = {}
+        for facet in FACETS:
+            if values[facet]:
+                state[facet] = sorted(values[facet])[0]
+            page.select_option(f'select[name="{facet}"]', state.get(facet, ""))
+            assert_shows(page, example, **state)
+        assert example.url(record.url) in shown(page)
+    # A combination no record has: the list is empty and says so.
+    empty = empty_combination(example)
+    page.get_by_role("button", name="Clear filters").click()
+    for facet in FACETS:
+        page.select_option(f'select[name="{facet}"]', empty.get(facet, ""))
+    assert_shows(page, example, **empty)
+    assert shown(page) == []
+    assert page.get_by_text("No communications match these filters").is_visible()
+
+
+def empty_combination(example) -> dict[str, str]:
+    """A type and a month that each have records, but not together."""
+    for rtype in example.all_values("type"):
+        for month in example.all_values("month"):
+            if not example.matching(type=rtype, month=month):
+                return {"type": rtype, "month": month}
+    raise AssertionError("every type has a record in every month: no empty combination")
+
+
+def test_url_follows_every_change_and_restores_the_view(page, example, browser, base_url):
+    open_home(page)
+    record = example.records[len(example.records) // 2]
+    values = example.values(record)
+    state, history = {}, [{}]
+    for facet in ("type", "topic", "audience", "month"):
+        state[facet] = sorted(values[facet])[0]
+        page.select_option(f'select[name="{facet}"]', state[facet])
+        assert query_state(page.url) == state
+        history.append(dict(state))
+    page.select_option('select[name="topic"]', "")
+    del state["topic"]
+    assert query_state(page.url) == state
+    history.append(dict(state))
+
+    # Opening the URL in a new window restores the drop-downs and the list.
+    other = browser.new_page(base_url=base_url)
+    try:
+        other.goto(page.url)
+        other.locator("#comms-filters").wait_for(state="visible")
+        assert_shows(other, example, **state)
+    finally:
+        other.close()
+
+    # Back goes through every earlier state, list and drop-downs included; forward returns.
+    for previous in reversed(history[:-1]):
+        page.go_back()
+        assert query_state(page.url) == previous
+        assert_shows(page, example, **previous)
+    page.go_forward()
+    assert_shows(page, example, **history[1])
+
+    # "Clear filters" resets everything.
+    page.goto("/?" + "&".join(f"{k}={v}" for k, v in history[-1].items()))
+    assert_shows(page, example, **history[-1])
+    page.get_by_role("button", name="Clear filters").click()
+    assert_shows(page, example)
+    assert query_state(page.url) == {}
+    page.go_back()
+    assert_shows(page, example, **history[-1])
+
+
+def test_a_query_with_unknown_values_shows_everything(page, example):
+    open_home(page, "?type=no-such-type&topic=no-such-topic")
+    assert_shows(page, example)
+
+
+def test_archive_dropdown_takes_the_reader_to_the_chosen_month(page, example):
+    months = example.all_values("month")
+    start, target = months[-1], months[0]
+    page.goto("/" + example.static_page("month", start))
+    archive = page.get_by_label("Archive")
+    assert archive.is_visible()
+    # It offers every month with records, newest first, with its count.
+    assert archive.locator("option").all_text_contents() == [
+        f"{example.month_label(m)} ({len(example.matching(month=m))})" for m in reversed(months)]
+    archive.select_option(label=f"{example.month_label(target)} "
+                                f"({len(example.matching(month=target))})")
+    assert page.url == example.url(example.static_page("month", start))  # choosing alone stays
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_url(example.url(example.static_page("month", target)))
+    assert page.locator("h1").text_content() == f"Archive: {example.month_label(target)}"
+    assert shown(page) == example.record_urls(example.matching(month=target))
+    assert page.get_by_label("Archive").locator("option:checked").text_content() == \
+        f"{example.month_label(target)} ({len(example.matching(month=target))})"
+
+
+def test_without_javascript_every_record_and_every_filter_value_is_reachable(open_page, example):
+    page = open_page(java_script_enabled=False)
+    page.goto("/")
+    assert shown(page) == example.record_urls(example.records)
+    assert page.locator(COUNT).text_content() == count_text(example, example.records)
+    assert not page.locator("#comms-filters").is_visible()  # it needs the script
+    page.get_by_text("Browse by audience, type, topic or month").click()
+    links = page.locator(".comms-browse a")
+    visible = {a for a in links.evaluate_all(
+        "links => links.filter(a => a.checkVisibility()).map(a => a.href)")}
+    for facet in FACETS:
+        for value in example.all_values(facet):
+            target = example.url(example.static_page(facet, value))
+            assert target in visible, (facet, value)
+    # Each link leads to a page that lists exactly the records with that value.
+    for facet in FACETS:
+        for value in example.all_values(facet):
+            page.goto(example.static_page(facet, value))
+            assert shown(page) == example.record_urls(example.matching(**{facet: value})), \
+                (facet, value)
+    # One link followed by a click, as a reader does.
+    page.goto("/")
+    page.get_by_text("Browse by audience, type, topic or month").click()
+    topic = example.all_values("topic")[0]
+    page.locator(f'.comms-browse a[href="{example.static_page("topic", topic)}"]').click()
+    page.wait_for_url(example.url(example.static_page("topic", topic)))
+    assert shown(page) == example.record_urls(example.matching(topic=topic))
+
+
+def test_record_page_pdf_downloads_and_topic_links_lead_to_the_filtered_view(page, example):
+    record = next(r for r in example.records
+                  if (example.site / r.pdf_url).is_file() and len(r.topics) >= 2)
+    page.goto("/" + record.url)
+    link = page.get_by_role("link", name=re.compile(r"as a PDF"))
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == f"{record.slug}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+
+    for topic in record.topics:
+        page.goto("/" + record.url)
+        page.locator(".comms-record__meta").get_by_role("link", name=topic, exact=True).click()
+        slug = topic_slug(topic)
+        page.wait_for_url(example.url(example.static_page("topic", slug)))
+        assert shown(page) == example.record_urls(example.matching(topic=slug))
+        assert example.url(record.url) in shown(page)
+
+
+def test_narrow_screen_shows_filters_and_list_without_horizontal_scrolling(open_page, example):
+    page = open_page(viewport={"width": 375, "height": 740})
+    webinar = next(r for r in example.records if r.type.key == "webinar" and r.qa)
+    pages = ["/", "/?" + f"type={webinar.type.key}", "/" + webinar.url,
+             "/" + example.static_page("month", example.all_values("month")[0]),
+             "/" + example.static_page("topic", example.all_values("topic")[0]), "/archive/"]
+    for url in pages:
+        page.goto(url)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], (url, widths)
+    page.goto("/")
+    for facet in FACETS:
+        box = page.locator(f'select[name="{facet}"]').bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, (facet, box)
+    page.select_option('select[name="type"]', webinar.type.key)
+    assert_shows(page, example, type=webinar.type.key)
