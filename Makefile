@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test serve clean
+.PHONY: site test serve clean system system-tests
 
 # A virtual environment with the package and its test tools, made once and
 # refreshed when pyproject.toml changes.
@@ -13,12 +13,23 @@ $(BIN)/mkdocs: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-site: $(BIN)/mkdocs
+# axe-core for the accessibility tests, at the version package-lock.json pins.
+node_modules/axe-core/axe.min.js: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+system:
+	tools/system-packages
+
+system-tests:
+	tools/system-packages --tests
+
+site: system $(BIN)/mkdocs
 	$(BIN)/mkdocs build --strict --site-dir site
 	@echo
 	@echo "The example site is in $(CURDIR)/site/ : open $(CURDIR)/site/index.html, or run 'make serve'."
 
-test: $(BIN)/mkdocs
+test: system-tests $(BIN)/mkdocs node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
 
 serve: $(BIN)/mkdocs
