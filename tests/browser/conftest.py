@@ -129,13 +129,16 @@ def browser():
 
 
 class PageErrors:
-    """Script errors and console errors (a CSP violation is one) seen by a page."""
+    """What went wrong for a page: script errors, console errors (a CSP violation is
+    one) and requests the server answered with an error (with their address)."""
 
     def __init__(self, page):
         self.errors: list[str] = []
         page.on("pageerror", lambda err: self.errors.append(f"page error: {err}"))
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(
             f"console error: {msg.text}"))
+        page.on("response", lambda response: response.status >= 400 and self.errors.append(
+            f"HTTP {response.status} for {response.url}"))
 
 
 def _open_page(browser, base_url, **options):
