@@ -1,183 +1,32 @@
-"""Every record's PDF, checked the way a reader, a screen reader and an attacker see it.
+"""Every record's PDF as a reader and a screen reader get it, and what a build costs.
 
 Most tests drive the core (`Site`, `print_job`, `PdfRenderer`) on a small project
 written into a temporary folder: they render real PDFs with WeasyPrint in worker
-processes and read them back with pypdf. A few run `mkdocs build` end to end and
-read what it prints, as a comms officer would.
+processes and read them back with pypdf. Two run `mkdocs build` end to end and
+read what it prints, as a comms officer would. Safety is in test_pdf_safety.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
-import struct
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
-import uuid
 import xml.etree.ElementTree as ET
-import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject
 
 from generator.pdf import PdfFailure, PdfRenderer, PrintJob, document, print_job, system
-from generator.settings import Settings
 from generator.site import BuildFailure, Site
 
-ROOT = Path(__file__).resolve().parent.parent
-SUMMARY = re.compile(r"PDFs: (\d+) rendered, (\d+) reused from the cache, (\d+) failed, in [\d.]+ s")
-PROGRESS = re.compile(r"PDFs: (\d+)/(\d+) done, (\d+) reused, (\d+) failed, [\d.]+ s")
+from .pdf_helpers import (BULLETIN, NOTICE, PROGRESS, ROOT, assert_safe, build, built_counts,
+                          counts, hostile_html, mkdocs_build, mkdocs_project, outline_titles, png,
+                          project, record, secrets, settings, spy_server, text_of, write)
 
-BULLETIN = """---
-title: "LA Bulletin – 12 July 2018"
-date: 2018-07-12
-audience: la
-summary: Anti-spoofing progress and a Portal update.
-topics: [Anti-spoofing, Portal]
----
-
-Welcome to the July edition of the LA bulletin.
-
-## Anti-spoofing
-
-Organisations that run their own email domains should publish a DMARC record.
-
-- Check your domains.
-- Publish the record.
-
-## Portal update
-
-| Date | Change |
-| --- | --- |
-| 3 July | New reports |
-
-### Reports for Local Administrators
-
-The new reports list inactive accounts.
-"""
-
-WEBINAR = """---
-title: LA Webinar – 3 July 2018
-date: 2018-07-03
-audience: la
-summary: Service performance and the inactive account clean-up.
-qa:
-  - question: Will shared mailboxes be deleted?
-    answer: No. Shared mailboxes are **excluded**.
----
-
-The July webinar for Local Administrators.
-"""
-
-NOTICE = """---
-title: Use secure passwords
-date: 2017-09-13
-audience: [users, la]
-summary: How to choose a password that is hard to guess.
----
-
-Your password expires every 90 days.
-"""
-
-
-def png(width: int = 4, height: int = 4) -> bytes:
-    """A small valid PNG (grey), written by hand so tests need no image library."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    rows = b"".join(b"\0" + b"\x80" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0,
-                                                               0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
-def write(root: Path, rel: str, content: str | bytes) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return path
-
-
-def project(root: Path, extra: dict[str, str | bytes] | None = None) -> Path:
-    """A small project: a bulletin, a webinar and a notice (plus `extra` files)."""
-    files = {"bulletins/2018-07-12-la-bulletin.md": BULLETIN,
-             "webinars/2018-07-03-la-webinar.md": WEBINAR,
-             "content/notices/2017-09-13-use-secure-passwords.md": NOTICE,
-             "content/index.md": "---\ntitle: Communications\n---\n\nOur communications.\n",
-             **(extra or {})}
-    for rel, content in files.items():
-        write(root, rel, content)
-    return root
-
-
-def settings(root: Path, **options) -> Settings:
-    return Settings(root=root, cache_dir=options.pop("cache_dir", root / "cache"), **options)
-
-
-def build(root: Path, **options) -> tuple[Site, str, list[str], list[str]]:
-    """One build of the PDFs through the core: (site, summary, reports, warnings)."""
-    reports, warnings = [], []
-    site = Site(settings(root, **options), report=reports.append, warn=warnings.append)
-    site.load()
-    try:
-        site.start_pdfs()
-        summary = site.finish_pdfs()
-    finally:
-        site.close()
-    return site, summary, reports, warnings
-
-
-def counts(summary: str) -> tuple[int, int, int]:
-    match = SUMMARY.search(summary)
-    assert match, summary
-    return tuple(int(n) for n in match.groups())
-
-
-def record(site: Site, slug: str):
-    return next(r for r in site.records if r.slug == slug)
-
-
-def text_of(path: Path) -> str:
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
-
-
-def every_byte(path: Path) -> bytes:
-    """The file as stored plus every stream decoded: where an embedded file would be."""
-    reader = PdfReader(path)
-    parts = [path.read_bytes()]
-    for number in range(1, int(reader.trailer["/Size"])):
-        try:
-            obj = IndirectObject(number, 0, reader).get_object()
-        except Exception:  # free entries and objects in object streams read as None or fail
-            continue
-        if hasattr(obj, "get_data"):
-            try:
-                parts.append(obj.get_data())
-            except Exception:
-                pass
-    return b"\n".join(parts)
-
-
-def embedded_files(path: Path) -> list[str]:
-    """Names of embedded files and file-attachment annotations: both must be empty."""
-    reader = PdfReader(path)
-    found = []
-    names = reader.trailer["/Root"].get("/Names")
-    if names is not None and "/EmbeddedFiles" in names.get_object():
-        found.append("/EmbeddedFiles")
-    for page in reader.pages:
-        for annot in page.get("/Annots") or []:
-            if annot.get_object().get("/Subtype") == "/FileAttachment":
-                found.append("/FileAttachment")
-    return found
+__all__ = ["secrets", "spy_server"]  # fixtures, used by name
 
 
 # --- Accessible PDFs ---------------------------------------------------------------------
@@ -195,13 +44,6 @@ def structure_types(node, found=None) -> list[str]:
         if hasattr(kid, "keys") and "/S" in kid:
             structure_types(kid, found)
     return found
-
-
-def outline_titles(items) -> list[str]:
-    titles = []
-    for item in items:
-        titles += outline_titles(item) if isinstance(item, list) else [item.title]
-    return titles
 
 
 def test_pdf_is_tagged_pdf_ua_with_language_title_bookmarks_and_text(tmp_path):
@@ -463,212 +305,7 @@ def test_weasyprint_is_imported_in_the_workers_only(tmp_path):
     assert "weasyprint in host: False" in result.stdout
 
 
-# --- Safe PDFs: record HTML is untrusted --------------------------------------------------
-
-
-@pytest.fixture
-def spy_server():
-    """A loopback HTTP server that notes every request it gets (and serves a PNG)."""
-    requests: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-            self.wfile.write(png())
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    port = server.server_address[1]
-    # The spy works: a request reaches it and is noted.
-    urllib.request.urlopen(f"http://127.0.0.1:{port}/probe", timeout=10).read()
-    assert requests == ["/probe"]
-    requests.clear()
-    yield port, requests
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def secrets(tmp_path):
-    """Bytes that must never reach a PDF: /etc/passwd, /etc/hostname and a file of ours
-    outside the record's folder (whose content is unique, so a hit cannot be chance)."""
-    outside = write(tmp_path, "outside/secret.txt", f"SECRET-{uuid.uuid4().hex}\n")
-    found = {"outside": outside.read_bytes().strip()}
-    for name in ("/etc/passwd", "/etc/hostname"):
-        data = Path(name).read_bytes().strip() if Path(name).is_file() else b""
-        if len(data) >= 4:
-            found[name] = data.splitlines()[0]
-    return outside, found
-
-
-def hostile_html(port: int, secret: Path) -> str:
-    """Every way a pasted fragment could try to read a file or call the network."""
-    return f"""
-<p>Before the traps.</p>
-<img src="file:///etc/passwd" alt="passwd">
-<img src="file://{secret}" alt="secret">
-<a rel="attachment" href="file:///etc/passwd">passwd as an attachment</a>
-<a rel="attachment" href="file://{secret}">secret as an attachment</a>
-<link rel="attachment" href="file:///etc/passwd">
-<link rel="attachment" href="file://{secret}">
-<link rel="stylesheet" href="http://127.0.0.1:{port}/style.css">
-<p style="background: url(file:///etc/hostname)">A styled paragraph.</p>
-<style>p {{ background-image: url(file://{secret}) }}
-h2 {{ background: url(http://127.0.0.1:{port}/background.png) }}
-@import url(http://127.0.0.1:{port}/imported.css);</style>
-<img src="file:///dev/urandom" alt="noise">
-<img src="http://127.0.0.1:{port}/image.png" alt="remote">
-<object data="file://{secret}">fallback</object>
-<embed src="file:///etc/passwd">
-<iframe src="file:///etc/passwd"></iframe>
-<svg width="10" height="10"><image href="file://{secret}" width="10" height="10"/></svg>
-<p>After the traps.</p>
-"""
-
-
-def assert_safe(path: Path, found: dict[str, bytes], requests: list[str]) -> None:
-    data = every_byte(path)
-    text = text_of(path)
-    for name, secret in found.items():
-        assert secret not in data, f"bytes of {name} in the PDF"
-        assert secret.decode(errors="ignore") not in text, f"text of {name} in the PDF"
-    assert embedded_files(path) == []
-    assert requests == [], "the PDF renderer called the network"
-    assert "Before the traps." in text and "After the traps." in text  # rendered, not dropped
-
-
-def test_hostile_html_in_a_record_reaches_no_file_and_no_server(tmp_path, spy_server, secrets):
-    port, requests = spy_server
-    secret, found = secrets
-    root = project(tmp_path / "project", {"bulletins/2018-08-01-pasted.md": (
-        "---\ntitle: Pasted from an email\ndate: 2018-08-01\naudience: la\n"
-        "summary: A record with hostile HTML in its body.\n---\n\n"
-        + hostile_html(port, secret))})
-    site, summary, _, _ = build(root, pdf_timeout=120)  # /dev/urandom must not hang it
-    assert counts(summary) == (4, 0, 0)
-    assert_safe(site.pdf_path(record(site, "2018-08-01-pasted")), found, requests)
-
-
-def raw_job(folder: Path, body: str) -> PrintJob:
-    """A print job straight to the renderer, as another host might send it: no body
-    sanitiser on the way, so only the PDF package's own defences stand."""
-    html = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Raw</title>"
-            f"</head><body><h1>Raw</h1>{body}</body></html>")
-    return PrintJob(slug="raw", source="bulletins/raw.md", html=html, base_url=f"{folder}/",
-                    allowed=(str(folder),), key=hashlib.sha256(html.encode()).hexdigest())
-
-
-def render_raw(tmp_path: Path, job: PrintJob) -> tuple[Path, list[str]]:
-    reports: list[str] = []
-    renderer = PdfRenderer(tmp_path / "cache", workers=1, timeout=120, report=reports.append)
-    try:
-        renderer.submit(job)
-        pdf = renderer.wait(job)
-        renderer.finish()
-    finally:
-        renderer.close()
-    return pdf.path, reports
-
-
-def test_without_the_body_sanitiser_the_fetcher_still_refuses_files_and_network(
-        tmp_path, spy_server, secrets):
-    port, requests = spy_server
-    secret, found = secrets
-    folder = tmp_path / "record"
-    folder.mkdir()
-    path, reports = render_raw(tmp_path, raw_job(folder, hostile_html(port, secret)))
-    assert_safe(path, found, requests)
-    assert reports and reports[0].startswith("bulletins/raw.md: PDF: ")  # the author is told
-
-
-def test_without_the_body_sanitiser_nothing_is_embedded_even_from_the_records_folder(tmp_path):
-    folder = tmp_path / "record"
-    token = f"INSIDE-{uuid.uuid4().hex}"
-    write(folder, "notes.txt", token)
-    write(folder, "drawing.svg", "<svg xmlns='http://www.w3.org/2000/svg' width='200' "
-          f"height='40'><text x='0' y='20'>{token}</text></svg>")
-    write(folder, "page.html", f"<p>{token}</p>")
-    write(folder, "chart.png", png())
-    # The fetcher would serve these files (they are the record's own); the guard must
-    # keep the embedding elements from WeasyPrint. The image shows the fetcher works.
-    path, reports = render_raw(tmp_path, raw_job(folder, """
-<p>Before.</p>
-<a rel="attachment" href="notes.txt">notes</a>
-<link rel="attachment" href="notes.txt">
-<object data="drawing.svg" type="image/svg+xml"></object>
-<embed src="drawing.svg" type="image/svg+xml">
-<iframe src="page.html"></iframe>
-<meta name="author" content="Someone else">
-<img src="chart.png" alt="A grey square">
-<p>After.</p>"""))
-    assert token.encode() not in every_byte(path) and token not in text_of(path)
-    assert embedded_files(path) == []
-    reader = PdfReader(path)
-    images = [x for page in reader.pages
-              for x in (page["/Resources"].get("/XObject") or {}).values()
-              if x.get_object().get("/Subtype") == "/Image"]
-    assert len(images) == 1
-    assert reader.metadata.get("/Author") is None
-    assert ("bulletins/raw.md: PDF: left out of the PDF: a rel=attachment, embed, iframe, link, "
-            "meta, object") in reports
-
-
-def test_the_fetcher_allows_data_urls_and_the_records_own_files_only(tmp_path, spy_server,
-                                                                      secrets):
-    from generator.pdf.fetcher import SafeFetcher
-
-    port, requests = spy_server
-    secret, _ = secrets
-    folder = tmp_path / "record"
-    write(folder, "images/chart.png", png())
-    (folder / "link-out").symlink_to("/etc/passwd")
-    os.mkfifo(folder / "pipe")  # reading a FIFO would block for ever
-    fetcher = SafeFetcher([str(folder)])
-    assert fetcher.fetch(f"file://{folder}/images/chart.png").read() == png()
-    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
-    for url in ("file:///etc/passwd", f"file://{secret}", "file:///dev/urandom",
-                f"file://{folder}/../outside/secret.txt", f"file://{folder}/link-out",
-                f"file://{folder}/pipe", f"file://{folder}/images", "file://otherhost/etc/passwd",
-                f"http://127.0.0.1:{port}/image.png", f"https://127.0.0.1:{port}/image.png",
-                "ftp://127.0.0.1/x"):
-        with pytest.raises(ValueError, match="refused to load"):
-            fetcher.fetch(url)
-    assert requests == []
-
-
 # --- End to end: what `mkdocs build` prints and publishes ----------------------------------
-
-
-def mkdocs_project(root: Path, options: str = "", extra: dict | None = None) -> Path:
-    project(root, extra)
-    config = (ROOT / "mkdocs.yml").read_text()
-    marker = "      old_after_months: 12\n"
-    assert marker in config
-    (root / "mkdocs.yml").write_text(config.replace(marker, marker + options))
-    return root
-
-
-def mkdocs_build(root: Path, site: str = "site") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-         "--site-dir", str(root / site)],
-        capture_output=True, text=True, timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-
-
-def built_counts(result: subprocess.CompletedProcess) -> tuple[int, int, int]:
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    [line] = [line for line in result.stderr.splitlines() if SUMMARY.search(line)]
-    assert "INFO" in line and "commsite: PDFs:" in line
-    return counts(line)
 
 
 def test_mkdocs_build_renders_only_what_changed_and_keeps_its_cache_outside_the_site(

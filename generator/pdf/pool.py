@@ -29,7 +29,10 @@ from multiprocessing.connection import wait as wait_ready
 
 from . import worker
 
-PRELOAD = ["weasyprint", worker.__name__]
+# "__main__" as multiprocessing does by default: the server imports the host's main
+# module once, so workers need not (a host script guards its entry point with
+# `if __name__ == "__main__":`, as any multiprocessing user must).
+PRELOAD = ["__main__", "weasyprint", worker.__name__]
 
 
 def _context():

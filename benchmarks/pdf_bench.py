@@ -1,0 +1,213 @@
+"""PDF build figures, on this machine, in one run: `python benchmarks/pdf_bench.py [--n 1000]`.
+
+Builds synthetic projects (`corpus.write_corpus`) with `mkdocs build`, each in a
+subprocess as a comms officer would run it, and prints:
+
+1. the HTML-only build time (`pdf: false`) for N = 200 and N;
+2. the cold build with PDFs for N, and what the PDFs add to it per document
+   beside a bare WeasyPrint loop over the same print HTML in the same number of
+   processes (the limit on this machine; goal: ratio <= 1.15);
+3. a rebuild with no change: PDFs rendered (must be 0) and its time as a ratio
+   of the HTML-only build (goal <= 1.05);
+4. a rebuild after editing one record: PDFs rendered (must be 1);
+5. the peak memory of the cold build: the whole process tree (host, fork
+   server, workers), sampled from /proc, as RSS and as PSS (shared pages
+   counted once), and the largest single process.
+
+Timings depend on the load: the load average is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.corpus import write_corpus  # noqa: E402
+
+SUMMARY = re.compile(r"PDFs: (\d+) rendered, (\d+) reused from the cache, (\d+) failed")
+
+
+def _tree(root: int) -> list[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB; zeros once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    values = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", text, re.M))
+    return int(values.get("Rss", 0)), int(values.get("Pss", 0))
+
+
+class Build:
+    """One `mkdocs build` in a subprocess: its time, PDF counts and peak memory."""
+
+    def __init__(self, config: Path):
+        self.config = config
+        self.seconds = 0.0
+        self.counts: tuple[int, int, int] | None = None
+        self.peak_rss = self.peak_pss = self.peak_single = 0
+
+    def run(self) -> "Build":
+        command = [sys.executable, "-m", "mkdocs", "build", "-f", str(self.config),
+                   "--site-dir", str(self.config.parent / "site")]
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   text=True, env=env)
+        done = threading.Event()
+        sampler = threading.Thread(target=self._sample, args=(process.pid, done), daemon=True)
+        sampler.start()
+        _, stderr = process.communicate()
+        self.seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        if process.returncode != 0:
+            sys.exit(f"the build of {self.config} failed:\n{stderr}")
+        match = SUMMARY.search(stderr)
+        self.counts = tuple(int(n) for n in match.groups()) if match else None
+        return self
+
+    def _sample(self, pid: int, done: threading.Event) -> None:
+        while not done.wait(0.25):
+            sizes = [_memory_kb(p) for p in _tree(pid)]
+            self.peak_rss = max(self.peak_rss, sum(r for r, _ in sizes))
+            self.peak_pss = max(self.peak_pss, sum(p for _, p in sizes))
+            self.peak_single = max([self.peak_single, *(r for r, _ in sizes)])
+
+
+def _bare_render(item: tuple[str, str, str]) -> None:
+    from weasyprint import HTML
+
+    html, base_url, target = item
+    HTML(string=html, base_url=base_url).write_pdf(target, pdf_variant="pdf/ua-1",
+                                                   pdf_identifier=False)
+
+
+def bare_loop(config: Path, processes: int, out: Path) -> tuple[float, int]:
+    """Plain WeasyPrint over the same print HTML the build renders: no cache, no pool of
+    ours, no guard, WeasyPrint's own fetcher. Returns (seconds, documents)."""
+    from generator.catalogue import Catalogue
+    from generator.pdf.document import print_html
+    from generator.records import load_records
+    from generator.settings import Settings
+
+    import yaml
+
+    options = yaml.safe_load(config.read_text())  # the corpus's config has no YAML tags
+    settings = Settings(root=config.parent, site_name=options["site_name"],
+                        site_url=options.get("site_url") or "")
+    records = [r for r in load_records(settings) if not r.draft]
+    catalogue = Catalogue(records, settings)
+    out.mkdir(parents=True, exist_ok=True)
+    items = [(print_html(r, catalogue), f"{r.folder}/", str(out / f"{i}.pdf"))
+             for i, r in enumerate(catalogue.records) if r.pdf]
+    started = time.perf_counter()
+    with mp.get_context("fork").Pool(processes) as pool:
+        for _ in pool.imap_unordered(_bare_render, items, chunksize=1):
+            pass
+    return time.perf_counter() - started, len(items)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def mib(kib: int) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="records in the large corpus")
+    parser.add_argument("--small", type=int, default=200, help="records in the small corpus")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs of the HTML-only and the no-change builds (the median counts)")
+    parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.dir or Path(tempfile.mkdtemp(prefix="commsite-pdf-bench-"))
+    cores = os.cpu_count() or 1
+    from generator.pdf.system import harfbuzz_subset_available
+    from importlib.metadata import version
+
+    print(f"commsite PDF benchmark: N={args.n}, {cores} cores, {cores} PDF worker processes "
+          f"(pdf_workers: 0), WeasyPrint {version('weasyprint')}, libharfbuzz-subset "
+          f"{'present' if harfbuzz_subset_available() else 'MISSING'}; work folder {work}")
+    print(f"load average at start: {load()}")
+
+    small = write_corpus(args.small, work / f"html-{args.small}", pdf=False)
+    large = write_corpus(args.n, work / f"html-{args.n}", pdf=False)
+    Build(small).run()  # warm-up: imports compiled, files in the page cache
+    html_small = Build(small).run().seconds
+    html_runs = [Build(large).run().seconds for _ in range(args.repeat)]
+    html_large = statistics.median(html_runs)
+    print(f"(1) HTML-only build (pdf: false): N={args.small}: {html_small:.1f} s; "
+          f"N={args.n}: {html_large:.1f} s (runs: {', '.join(f'{s:.1f}' for s in html_runs)})")
+
+    pdf = write_corpus(args.n, work / f"pdf-{args.n}", pdf=True)
+    cold = Build(pdf).run()
+    rendered, reused, failed = cold.counts
+    bare, documents = bare_loop(pdf, cores, work / "bare")
+    added = cold.seconds - html_large
+    ratio = added / bare
+    print(f"(2) cold build with PDFs, N={args.n}: {cold.seconds:.1f} s; PDFs rendered "
+          f"{rendered}, reused {reused}, failed {failed}")
+    print(f"    PDF stage: +{added:.1f} s over the HTML-only build = "
+          f"{1000 * added / documents:.0f} ms per document")
+    print(f"    bare WeasyPrint loop over the same {documents} print HTML documents in {cores} "
+          f"processes: {bare:.1f} s = {1000 * bare / documents:.0f} ms per document")
+    print(f"    ratio {ratio:.2f} (goal <= 1.15): {verdict(ratio <= 1.15)}")
+
+    again = [Build(pdf).run() for _ in range(args.repeat)]
+    rebuild = statistics.median(b.seconds for b in again)
+    zero = all(b.counts[0] == 0 for b in again)
+    print(f"(3) rebuild with no change: {rebuild:.1f} s (runs: "
+          f"{', '.join(f'{b.seconds:.1f}' for b in again)}); PDFs rendered "
+          f"{', '.join(str(b.counts[0]) for b in again)} (must be 0): {verdict(zero)}; "
+          f"ratio to the HTML-only build {rebuild / html_large:.2f} (goal <= 1.05): "
+          f"{verdict(rebuild / html_large <= 1.05)}")
+
+    record = sorted((pdf.parent / "bulletins").glob("*.md"))[0]
+    record.write_text(record.read_text() + "\nOne sentence added for the benchmark.\n")
+    edited = Build(pdf).run()
+    print(f"(4) rebuild after editing one record: {edited.seconds:.1f} s; PDFs rendered "
+          f"{edited.counts[0]} (must be 1): {verdict(edited.counts[0] == 1)}")
+
+    print(f"(5) peak memory of the cold build (host + fork server + workers, sampled every "
+          f"0.25 s): {mib(cold.peak_pss)} PSS, {mib(cold.peak_rss)} RSS summed, largest "
+          f"process {mib(cold.peak_single)}; HTML-only build N={args.n}: largest process "
+          f"{mib(Build(large).run().peak_single)}")
+    print(f"load average at end: {load()}")
+
+
+if __name__ == "__main__":
+    main()
