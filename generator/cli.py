@@ -123,6 +123,8 @@ def cmd_schema(args, settings) -> int:
 
 def run_mkdocs(command: str, args, extra_env: dict) -> int:
     env = {**os.environ, **extra_env}
+    if args.build_date:  # the build reads it from the environment (see settings.py)
+        env["COMMSITE_BUILD_DATE"] = args.build_date
     cmd = [sys.executable, "-m", "mkdocs", command, "-f", str(args.config), *args.mkdocs_args]
     return subprocess.call(cmd, env=env)
 
@@ -174,14 +176,15 @@ def main(argv=None) -> int:
     args.mkdocs_args = rest
     if args.build_date:
         try:
-            dt.date.fromisoformat(args.build_date)
+            build_date = dt.date.fromisoformat(args.build_date)
         except ValueError:
             print(f"commsite: --build-date '{args.build_date}' is not a date written YYYY-MM-DD",
                   file=sys.stderr)
             return EXIT_ERROR
-        os.environ["COMMSITE_BUILD_DATE"] = args.build_date
     try:
         settings = load_project(args.config)
+        if args.build_date:
+            settings.build_date = build_date
         return args.run(args, settings)
     except ProjectError as err:
         print(f"commsite {args.command}: {err}", file=sys.stderr)
