@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from . import feeds, ics, mailout
 from .catalogue import Catalogue
 from .fileinfo import FileInfo, describe
 from .pages import PageRenderer
@@ -42,6 +43,7 @@ class Site:
         self._pdfs = PdfRenderer(settings.cache_dir, settings.pdf_workers, settings.pdf_timeout,
                                  report=report, warn=warn)
         self._jobs: dict[str, PrintJob] = {}
+        self._feeds: list[feeds.Feed] | None = None
 
     @property
     def records(self) -> tuple[Record, ...]:
@@ -59,6 +61,25 @@ class Site:
 
     def wants_pdf(self, record: Record) -> bool:
         return self.settings.pdf and record.pdf
+
+    def atom_feeds(self) -> list[feeds.Feed]:
+        """The Atom feeds of this build (computed once: every page links to some of them)."""
+        if self._feeds is None:
+            self._feeds = feeds.feeds(self.catalogue)
+        return self._feeds
+
+    def text_files(self) -> dict[str, str]:
+        """Every generated text file beside the pages, by site-root-relative path: the Atom
+        feeds, the calendar files of webinars and deadlines, and the bulletins' emails."""
+        out = {feed.path: feeds.render(feed, self.catalogue, self.wants_pdf)
+               for feed in self.atom_feeds()}
+        out.update(ics.calendar_files(self.catalogue))
+        out.update(mailout.email_files(self.catalogue, self.wants_pdf))
+        return out
+
+    def with_feed_links(self, html: str, page_url: str) -> str:
+        """A page with `<link rel="alternate">` to the feeds that match it, in its <head>."""
+        return feeds.with_head_links(html, self.atom_feeds(), page_url)
 
     def start_pdfs(self) -> None:
         """Queue every PDF that the cache lacks; they render while the host builds HTML."""

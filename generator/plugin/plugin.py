@@ -130,6 +130,13 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         page("topics/index.md", _Generated("Topics", pages.topics_index, searchable=False), listed)
         page("archive/index.md", _Generated("Archive", pages.archive_index, searchable=False),
              listed)
+        # Feeds, calendar files and bulletin emails: text the core renders, served as is.
+        for src_uri, text in site.text_files().items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                log.warning(f"commsite: '{src_uri}' is generated; the file in the docs is ignored")
+                files.remove(existing)
+            files.append(File.generated(config, src_uri, content=text))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -163,6 +170,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         return env
 
     def on_post_page(self, output, page, config):
+        output = self.site.with_feed_links(output, page.url)
         output, hashes = with_meta_policy(output)
         self._script_hashes.update(hashes)
         return output
