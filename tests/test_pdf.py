@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -231,6 +232,32 @@ def _gone(pid: int) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def test_a_worker_that_dies_fails_only_its_own_record(tmp_path):
+    folder = tmp_path / "record"
+    folder.mkdir()
+    paragraphs = "".join(f"<p>Paragraph {i} of a very long record.</p>" for i in range(3000))
+    html = f"<!DOCTYPE html><html lang='en'><head><title>Long</title></head><body>{paragraphs}"
+    long = PrintJob(slug="long", source="bulletins/long.md", html=html, base_url=f"{folder}/",
+                    allowed=(str(folder),), key="long-record")
+    other = jobs_of(project(tmp_path / "project"))[0]
+    renderer = PdfRenderer(tmp_path / "cache", workers=1, timeout=600)
+    try:
+        renderer.submit(long)
+        renderer.submit(other)
+        deadline = time.monotonic() + 60
+        while not renderer.pool.pids(busy=True) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        [pid] = renderer.pool.pids(busy=True)
+        os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer or a crash in Pango would
+        with pytest.raises(PdfFailure, match=r"^the PDF renderer process stopped unexpectedly "
+                                             r"\(exit code -9\)$"):
+            renderer.wait(long)
+        assert renderer.wait(other).pages >= 1  # the next record renders in a new worker
+        assert counts(renderer.finish()) == (1, 0, 1)
+    finally:
+        renderer.close()
 
 
 def test_a_time_out_fails_the_build_naming_the_record_and_the_limit(tmp_path):

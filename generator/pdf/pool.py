@@ -24,8 +24,8 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future
-from pathlib import Path
 from multiprocessing.connection import wait as wait_ready
+from pathlib import Path
 
 from . import worker
 
@@ -81,7 +81,10 @@ class RenderPool:
         self._pending: deque = deque()
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
+        # Wakes the dispatcher when jobs arrive or the pool closes. At most one wake-up
+        # is ever unread (`_woken`), so a burst of submissions never fills the pipe.
         self._wake_r, self._wake_w = mp.Pipe(duplex=False)
+        self._woken = False
         self._thread: threading.Thread | None = None
         self._closing = False  # no more jobs: stop the workers once they are idle
         self._aborting = False  # stop now: kill the workers, fail what is left
@@ -96,23 +99,32 @@ class RenderPool:
                 self._thread = threading.Thread(target=self._run, name="commsite-pdf-pool",
                                                 daemon=True)
                 self._thread.start()
-            self._wake_w.send_bytes(b"")
+            self._wake()
         return future
 
-    def pids(self) -> list[int]:
-        """The worker processes now running (for tests and diagnostics)."""
+    def _wake(self) -> None:  # with the lock held
+        if not self._woken:
+            self._woken = True
+            self._wake_w.send_bytes(b"")
+
+    def pids(self, busy: bool = False) -> list[int]:
+        """The worker processes now running, or only those rendering (for tests)."""
         with self._lock:
-            return [w.process.pid for w in self._workers if w.process.pid]
+            return [w.process.pid for w in self._workers if w.task or not busy]
 
     def close(self, abort: bool = False) -> None:
         """Stop the workers: after the submitted jobs are done, or now when `abort`."""
         with self._lock:
+            if self._wake_w.closed:  # closed before
+                return
             self._closing = True
             self._aborting = self._aborting or abort
             thread = self._thread
-            self._wake_w.send_bytes(b"")
+            self._wake()
         if thread is not None:
             thread.join()
+        self._wake_r.close()
+        self._wake_w.close()
 
     # The dispatcher thread from here on.
 
@@ -143,8 +155,10 @@ class RenderPool:
             wait = min((w.started + self.timeout - now for w in busy), default=None)
             ready = wait_ready([w.conn for w in busy] + [self._wake_r],
                                None if wait is None else max(0.0, wait))
-            while self._wake_r.poll():
-                self._wake_r.recv_bytes()
+            with self._lock:
+                if self._woken:
+                    self._wake_r.recv_bytes()
+                    self._woken = False
             for w in busy:
                 if w.conn in ready:
                     self._collect(w)
@@ -165,13 +179,14 @@ class RenderPool:
                 idle = next((w for w in self._workers if w.task is None), None)
                 if idle is None and len(self._workers) >= self.size:
                     return
-                task = self._pending.popleft()
-            if idle is None:
+            if idle is None:  # started before a job is taken: if it fails, no job is lost
                 if self._context is None:
                     self._context = _context()
                 idle = _Worker(self._context)
                 with self._lock:
                     self._workers.append(idle)
+            with self._lock:
+                task = self._pending.popleft()
             job, target, _ = task
             try:
                 idle.conn.send((job, target))
