@@ -31,8 +31,9 @@ from . import worker
 
 # "__main__" as multiprocessing does by default: the server imports the host's main
 # module once, so workers need not (a host script guards its entry point with
-# `if __name__ == "__main__":`, as any multiprocessing user must).
-PRELOAD = ["__main__", "weasyprint", worker.__name__]
+# `if __name__ == "__main__":`, as any multiprocessing user must). Then WeasyPrint,
+# through a module that cannot kill the server, and the worker's own code.
+PRELOAD = ["__main__", f"{__package__}.preload", worker.__name__]
 
 
 def _context():
