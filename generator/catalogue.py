@@ -72,12 +72,36 @@ class Catalogue:
         return [Choice(slug, self.topic_labels[slug], 0, f"topics/{slug}/")
                 for slug in record.topic_slugs]
 
+    def status(self, record: Record) -> tuple[str, ...]:
+        """What a reader should know before opening it: 'action', 'superseded', 'draft'."""
+        out = []
+        if record.action_required:
+            out.append("action")
+        if self.replacement(record) is not None:
+            out.append("superseded")
+        if record.draft:
+            out.append("draft")
+        return tuple(out)
+
+    @cached_property
+    def statuses(self) -> list[Choice]:
+        """The status filter's options; 'Action required' is always offered."""
+        counts = Counter(s for r in self.records for s in self.status(r))
+        labels = {"action": "Action required", "superseded": "Superseded", "draft": "Draft"}
+        return [Choice(key, label, counts[key], f"status/{key}/") for key, label in labels.items()
+                if key == "action" or counts[key]]
+
+    @cached_property
+    def _by_name(self) -> dict[str, Record]:
+        names = {}
+        for r in self.records:
+            names.setdefault(r.slug, r)
+            names[f"{r.type.url}/{r.slug}"] = r
+        return names
+
     def replacement(self, record: Record) -> Record | None:
         """The published record that supersedes this one, if any."""
-        name = record.superseded_by
-        if not name:
-            return None
-        return next((r for r in self.records if name in (r.slug, f"{r.type.url}/{r.slug}")), None)
+        return self._by_name.get(record.superseded_by) if record.superseded_by else None
 
     def neighbours(self, record: Record) -> tuple[Record | None, Record | None]:
         """(older, newer) records of the same type."""
@@ -101,5 +125,8 @@ class Catalogue:
         for choice in self.topics:
             out.append(Listing(choice.url, f"Topic: {choice.label}", tuple(
                 r for r in self.records if choice.value in r.topic_slugs), "topic", choice.value))
+        for choice in self.statuses:
+            out.append(Listing(choice.url, choice.label, tuple(
+                r for r in self.records if choice.value in self.status(r)), "status", choice.value))
         out += archive.listings(self.records)
         return out

@@ -115,7 +115,10 @@ def head_links(all_feeds: list[Feed], page_url: str) -> str:
     """`<link rel="alternate">` tags for a page: the all-records feed everywhere, and the
     type's or audience's feed on that type's or audience's listing page."""
     chosen = [f for f in all_feeds if f.path == ALL or f.page == page_url]
-    return "".join(f'<link rel="alternate" type="{MEDIA_TYPE}" title="{escape(f.title)}" '
+    # rel="alternate feed" (HTML's keyword for a feed): readers find it as an alternate, and
+    # Material's script, which looks for other-language versions at exactly rel=alternate and
+    # fetches a sitemap.xml beside each, leaves it alone.
+    return "".join(f'<link rel="alternate feed" type="{MEDIA_TYPE}" title="{escape(f.title)}" '
                    f'href="{escape(relative(f.path, page_url))}">' for f in chosen)
 
 

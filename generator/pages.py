@@ -68,6 +68,7 @@ class PageRenderer:
             ("type", "Type", "All types", cat.types),
             ("topic", "Topic", "All topics", cat.topics),
             ("month", "Month", "All months", cat.months),
+            ("status", "Status", "Any status", cat.statuses),
         ])
 
     def listing(self, listing: Listing) -> str:
@@ -83,4 +84,5 @@ class PageRenderer:
     def record(self, record: Record) -> str:
         older, newer = self.catalogue.neighbours(record)
         return self._render("record.html", record.url, record=record, older=older, newer=newer,
+                            replacement=self.catalogue.replacement(record),
                             is_old=self.catalogue.is_old(record), file_info=self.file_info)

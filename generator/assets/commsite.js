@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var FACETS = ["audience", "type", "topic", "month"];
+  var FACETS = ["audience", "type", "topic", "month", "status"];
 
   function words(value) { return value ? value.split(" ") : []; }
 
@@ -21,7 +21,8 @@
         audience: words(el.getAttribute("data-audience")),
         type: el.getAttribute("data-type"),
         topic: words(el.getAttribute("data-topics")),
-        month: el.getAttribute("data-month")
+        month: el.getAttribute("data-month"),
+        status: words(el.getAttribute("data-status"))
       };
     });
     var selects = {};
@@ -32,6 +33,7 @@
       if (state.type && item.type !== state.type) return false;
       if (state.topic && item.topic.indexOf(state.topic) < 0) return false;
       if (state.month && item.month !== state.month) return false;
+      if (state.status && item.status.indexOf(state.status) < 0) return false;
       return true;
     }
 

@@ -32,7 +32,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL = "/__tests__/axe.min.js"  # served from our origin: the site's CSP allows only 'self'
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-FACETS = ("audience", "type", "topic", "month")
+FACETS = ("audience", "type", "topic", "month", "status")
 
 
 @dataclass
@@ -53,7 +53,9 @@ class Example:
     def values(record: Record) -> dict[str, set[str]]:
         return {"audience": set(record.audiences), "type": {record.type.key},
                 "topic": {topic_slug(t) for t in record.topics},
-                "month": {record.date.strftime("%Y-%m")}}
+                "month": {record.date.strftime("%Y-%m")},
+                "status": ({"action"} if record.action_required else set())
+                | ({"superseded"} if record.superseded_by else set())}
 
     def matching(self, **state: str) -> list[Record]:
         return [r for r in self.records
@@ -70,6 +72,8 @@ class Example:
             return f"{self.settings.type(value).url}/"
         if facet == "topic":
             return f"topics/{value}/"
+        if facet == "status":
+            return f"status/{value}/"
         return f"archive/{value[:4]}/{value[5:]}/"
 
     def record_urls(self, records) -> list[str]:
