@@ -91,7 +91,10 @@ class Site:
                     raise BuildFailure(f"{record.source}: the PDF could not be made: "
                                        f"{err.strerror}: {err.filename}") from None
                 self._jobs[record.url] = job
-                self._pdfs.submit(job)
+                try:
+                    self._pdfs.submit(job)
+                except PdfFailure as err:  # the cache folder cannot be made
+                    raise BuildFailure(f"cache_dir: {err}") from None
 
     def pdf_target(self, record: Record) -> Path:
         """Where the record's PDF is (or will be once rendered), before waiting for it."""

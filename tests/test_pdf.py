@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.pdf import PdfFailure, PdfRenderer, PrintJob, document, print_job, system
+from generator.pdf.pool import RenderPool
 from generator.site import BuildFailure, Site
 
 from .pdf_helpers import (BULLETIN, NOTICE, PROGRESS, ROOT, assert_safe, build, built_counts,
@@ -129,6 +130,16 @@ def test_a_damaged_cache_entry_is_rendered_again(tmp_path, damage):
     assert path == cached
     assert PdfReader(path).metadata.title == bulletin.title
     assert bulletin.summary in text_of(path)
+
+
+def test_a_cache_folder_that_cannot_be_made_stops_the_build_with_the_fix(tmp_path):
+    root = project(tmp_path / "project")
+    write(tmp_path, "a-file", "not a folder")
+    with pytest.raises(BuildFailure) as failure:
+        build(root, cache_dir=tmp_path / "a-file" / "cache")
+    assert str(failure.value) == (
+        f"cache_dir: the PDF cache folder {tmp_path / 'a-file' / 'cache'} cannot be made (Not a "
+        "directory); set cache_dir to a folder you can write")
 
 
 def key_of(root: Path, slug: str = "2018-07-12-la-bulletin", **options) -> str:
@@ -258,6 +269,21 @@ def test_a_worker_that_dies_fails_only_its_own_record(tmp_path):
         assert counts(renderer.finish()) == (1, 0, 1)
     finally:
         renderer.close()
+
+
+def test_a_worker_is_replaced_after_its_share_of_documents(tmp_path):
+    # WeasyPrint's caches grow with every document, so workers are recycled.
+    pool = RenderPool(1, timeout=600, max_jobs=2)
+    try:
+        futures = [pool.submit(job, str(tmp_path / f"{i}.pdf"))
+                   for i, job in enumerate(jobs_of(project(tmp_path)) * 2)]  # six documents
+        results = [future.result() for future in futures]
+    finally:
+        pool.close()
+    assert [r["error"] for r in results] == [None] * 6
+    assert all(r["pages"] >= 1 for r in results)
+    pids = [r["pid"] for r in results]
+    assert len(set(pids)) == 3 and pids[0] == pids[1] != pids[2] == pids[3]  # two a worker
 
 
 def test_a_time_out_fails_the_build_naming_the_record_and_the_limit(tmp_path):

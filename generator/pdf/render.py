@@ -117,7 +117,12 @@ class PdfRenderer:
         if self.pool is None:
             for message in speed_warnings():  # once per build, and only when it matters
                 self.warn(message)
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise PdfFailure(f"the PDF cache folder {self.cache_dir} cannot be made "
+                                 f"({err.strerror}); set cache_dir to a folder you can "
+                                 "write") from None
             self.pool = RenderPool(self.workers, self.timeout, on_done=self._finished)
         with self._lock:  # held so that _finished cannot run before the job is known
             self._pending[job.key] = self.pool.submit(job, str(target))

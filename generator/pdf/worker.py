@@ -49,7 +49,8 @@ class _Notes(logging.Handler):
 
 
 def render_job(job, target: str) -> dict:
-    """Render `job` to `target`; returns {'error': str | None, 'pages', 'size', 'notes'}."""
+    """Render `job` to `target`; returns {'error': str | None, 'pages', 'size', 'notes',
+    'pid'}."""
     from weasyprint import HTML
 
     from .fetcher import SafeFetcher
@@ -76,12 +77,12 @@ def render_job(job, target: str) -> dict:
         os.replace(meta_tmp, sidecar(target_path))
         os.replace(tmp, target_path)
         return {"error": None, "pages": len(document.pages), "size": len(data),
-                "notes": notes.notes}
+                "notes": notes.notes, "pid": os.getpid()}
     except Exception as err:  # any failure becomes that record's message, never a traceback
         for leftover in (tmp, meta_tmp):
             leftover.unlink(missing_ok=True)
         return {"error": f"{type(err).__name__}: {err}", "pages": 0, "size": 0,
-                "notes": notes.notes}
+                "notes": notes.notes, "pid": os.getpid()}
     finally:
         logger.removeHandler(notes)
 

@@ -92,9 +92,9 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
                          warn=lambda message: warn(f"commsite: {message}"))
         try:
             self.site.load()
+            self.site.start_pdfs()  # they render in worker processes while MkDocs builds HTML
         except BuildFailure as err:
             raise PluginError(str(err)) from None
-        self.site.start_pdfs()
 
     def on_files(self, files: Files, config):
         site, pages = self.site, self.site.pages
