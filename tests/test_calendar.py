@@ -18,20 +18,9 @@ from icalendar import Calendar
 
 from generator import ics
 
-from .test_feeds import (HOSTILE_ACTION, HOSTILE_TITLE, LONG_TITLE, WEBINARS, example_site,
-                         published, unusual_site)
+from .test_feeds import HOSTILE_ACTION, HOSTILE_TITLE, LONG_TITLE, WEBINARS, published
 
 UTC = dt.timezone.utc
-
-
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    return example_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def unusual(tmp_path_factory):
-    return unusual_site(tmp_path_factory)
 
 
 def event_of(path: Path):

@@ -171,16 +171,6 @@ def resolve(base: str, href: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(base), href))
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    return example_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def unusual(tmp_path_factory):
-    return unusual_site(tmp_path_factory)
-
-
 def test_every_feed_exists_with_its_own_id_title_and_links(example):
     _, site, settings, records = example
     base = settings.site_url.rstrip("/") + "/"

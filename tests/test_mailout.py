@@ -16,21 +16,10 @@ from bs4 import BeautifulSoup
 from generator.mailout import WIDTH
 from generator.pages import long_date
 
-from .test_feeds import HOSTILE_ACTION, HOSTILE_SUMMARY, HOSTILE_TITLE, example_site, published, \
-    unusual_site
+from .test_feeds import HOSTILE_ACTION, HOSTILE_SUMMARY, HOSTILE_TITLE, published
 
 MAX_BYTES = 100 * 1024
 NO_STYLE_NEEDED = {"br"}  # an element with no box and no text of its own
-
-
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    return example_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def unusual(tmp_path_factory):
-    return unusual_site(tmp_path_factory)
 
 
 def bulletins(settings, records):
