@@ -11,10 +11,18 @@ HTML passes nh3's allow-list sanitiser before it reaches a page or a PDF: no
 script, no event handlers, no `javascript:`/`data:`/`file:` URLs, no iframe,
 object, embed or form, no `style` beyond table alignment (so pasted CSS cannot
 hide text), no `rel=attachment` (which would make WeasyPrint embed a file).
+
+Rendering is most of the time a load takes, and a preview (`mkdocs serve`) loads
+every record again after each save. So rendered bodies are kept, by a digest of
+their Markdown, from one load to the next in the same process: a load renders only
+the bodies that changed. Rendering depends on nothing but the text (the
+extensions are fixed here), so a kept body is the body a fresh render would give.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from dataclasses import dataclass, field
 
 import markdown
@@ -74,14 +82,36 @@ class _Collect(Treeprocessor):
         self.md.commsite_refs = (images, links)
 
 
+# The bodies the last finished load used, by digest of their Markdown. Only that load's:
+# a long preview session that edits one record a thousand times keeps one version of it.
+_kept: dict[bytes, Body] = {}
+
+
 class BodyRenderer:
-    """Not thread-safe (Python-Markdown keeps state per instance): one per process."""
+    """Not thread-safe (Python-Markdown keeps state per instance): one per process.
+
+    Bodies rendered by the previous loader that called `keep()` are reused."""
 
     def __init__(self):
         self.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
         self.md.treeprocessors.register(_Collect(self.md), "commsite_collect", 0)
+        self._used: dict[bytes, Body] = {}
 
     def render(self, text: str) -> Body:
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        body = self._used.get(key) or _kept.get(key)
+        if body is None:
+            body = self._render(text)
+        self._used[key] = body
+        # A copy: a caller that changed its record's body must not change the kept one.
+        return Body(body.html, copy.deepcopy(body.toc), list(body.images), list(body.links))
+
+    def keep(self) -> None:
+        """Keep this load's bodies for the next load, in place of the previous load's."""
+        global _kept
+        _kept = self._used
+
+    def _render(self, text: str) -> Body:
         self.md.reset()
         html = sanitise(self.md.convert(text))
         images, links = getattr(self.md, "commsite_refs", ([], []))

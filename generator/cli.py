@@ -134,6 +134,12 @@ def cmd_build(args, settings) -> int:
 
 
 def cmd_serve(args, settings) -> int:
+    # --dirty: after a save MkDocs rebuilds only the pages the plugin reports changed
+    # (plugin/preview.py), so a site of a thousand records follows typing; --full (or
+    # mkdocs' own --clean or --dirty) leaves the choice to mkdocs.
+    chosen = {"--clean", "-c", "--dirty", "--dirtyreload"} & set(args.mkdocs_args)
+    if not args.full and not chosen:
+        args.mkdocs_args = ["--dirty", *args.mkdocs_args]
     return run_mkdocs("serve", args, {"COMMSITE_PREVIEW_PDF": "1"} if args.pdf else {})
 
 
@@ -163,6 +169,8 @@ def parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text)
         if name == "serve":
             cmd.add_argument("--pdf", action="store_true", help="render PDFs in the preview too")
+            cmd.add_argument("--full", action="store_true", help="rebuild every page after "
+                             "each save (slower; by default only the pages that changed)")
         cmd.set_defaults(run=run, passes_on=True)
         cmd.epilog = "Other options are passed on to mkdocs (e.g. --strict, --site-dir DIR)."
     return top

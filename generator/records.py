@@ -160,6 +160,7 @@ def load_all(settings: Settings) -> tuple[list[Record], list[Problem]]:
     # A record whose own file has problems still counts as existing for superseded_by.
     broken = {slug for (_, slug) in seen} | {f"{settings.type(k).url}/{slug}" for k, slug in seen}
     problems += _check_superseded(records, broken)
+    renderer.keep()  # the next load (a preview's rebuild) renders only the bodies that changed
     return records, sorted(problems)
 
 

@@ -10,6 +10,7 @@ in the background while it builds HTML), asks for page fragments, and calls
 from __future__ import annotations
 
 from functools import lru_cache
+from hashlib import sha256
 from pathlib import Path
 from typing import Callable
 
@@ -21,6 +22,17 @@ from .pdf import Pdf, PdfFailure, PdfRenderer, PrintJob, print_job
 from .problems import RecordError
 from .records import Record, load_records
 from .settings import Settings
+
+
+class _OneRecord:
+    """A catalogue that lists one record (and answers the rest as the whole catalogue does):
+    so the emails of one bulletin come from mailout exactly as those of all of them do."""
+
+    def __init__(self, catalogue: Catalogue, record: Record):
+        self._catalogue, self.records = catalogue, (record,)
+
+    def __getattr__(self, name):
+        return getattr(self._catalogue, name)
 
 
 class BuildFailure(Exception):
@@ -68,13 +80,27 @@ class Site:
             self._feeds = feeds.feeds(self.catalogue)
         return self._feeds
 
-    def text_files(self) -> dict[str, str]:
+    def text_files(self, memo: dict | None = None) -> dict[str, str]:
         """Every generated text file beside the pages, by site-root-relative path: the Atom
-        feeds, the calendar files of webinars and deadlines, and the bulletins' emails."""
+        feeds, the calendar files of webinars and deadlines, and the bulletins' emails.
+
+        A host that builds again and again in one process (a preview) passes the same
+        `memo` dict each time: emails, the slow part, are then rendered only for bulletins
+        that changed. An email shows its record, the settings and whether it has a PDF."""
         out = {feed.path: feeds.render(feed, self.catalogue, self.wants_pdf)
                for feed in self.atom_feeds()}
         out.update(ics.calendar_files(self.catalogue))
-        out.update(mailout.email_files(self.catalogue, self.wants_pdf))
+        if memo is None:
+            out.update(mailout.email_files(self.catalogue, self.wants_pdf))
+            return out
+        kept, settings = dict(memo), repr(self.settings)
+        memo.clear()  # only this build's emails, so the memo never grows past one site
+        for record in self.records:
+            if mailout.is_bulletin(record):
+                key = sha256(f"{settings}\n{self.wants_pdf(record)}\n{record!r}".encode()).digest()
+                memo[key] = kept.get(key) or mailout.email_files(
+                    _OneRecord(self.catalogue, record), self.wants_pdf)
+                out.update(memo[key])
         return out
 
     def with_feed_links(self, html: str, page_url: str) -> str:

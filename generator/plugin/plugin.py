@@ -22,6 +22,7 @@ from ..publish import discard, publish, staging_dir
 from ..project import ProjectError, settings_from_options
 from ..site import BuildFailure, Site
 from .config import CommsiteConfig
+from .preview import Preview, Tracked
 
 log = logging.getLogger("mkdocs.plugins.commsite")
 ASSETS = Path(__file__).parent.parent / "assets"
@@ -38,6 +39,10 @@ class _Generated:
     toc: list = field(default_factory=list)  # Python-Markdown toc_tokens
     # Listings repeat what record pages say: indexing them only doubles search results.
     searchable: bool = True
+    # A preview keeps a listing's HTML while these records' fields but the body stay the
+    # same (None: a record page, rendered every build). See preview.py.
+    lists: tuple | None = None
+    html: str | None = None  # rendered ahead of MkDocs in a preview, to know what changed
 
 
 class CommsitePlugin(BasePlugin[CommsiteConfig]):
@@ -50,10 +55,20 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         self._staging: Path | None = None
         self._script_hashes: set[str] = set()
         self._generated: dict[str, _Generated] = {}  # by src_uri
+        self.preview: Preview | None = None  # `mkdocs serve --dirty`: rebuild what changed
+        self._home: str | None = None
 
     def on_startup(self, *, command, dirty):
         # `mkdocs serve` builds into its own temporary folder: nothing to protect there.
         self._serving = command == "serve"
+        # MkDocs keeps this plugin object for the whole serve session, so the preview's
+        # record of the last build lives from one rebuild to the next.
+        if self._serving and dirty and self.preview is None:
+            self.preview = Preview()
+
+    def on_shutdown(self):
+        if self.preview is not None:
+            self.preview.close()
 
     def on_config(self, config):
         if not config.use_directory_urls:
@@ -105,39 +120,69 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, ASSET_URI + asset.name, abs_src_path=str(asset)))
         self._generated.clear()
+        made = Tracked if self.preview else File  # a preview decides which ones are modified
 
         def page(src_uri, generated, inclusion=InclusionLevel.NOT_IN_NAV):
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 log.warning(f"commsite: '{src_uri}' is generated; the hand-written page is ignored")
                 files.remove(existing)
-            files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
+            files.append(made.generated(config, src_uri, content="", inclusion=inclusion))
             self._generated[src_uri] = generated
 
         for record in site.records:
             page(f"{record.type.url}/{record.slug}.md", _Generated(
                 record.title, lambda r=record: pages.record(r), record.summary, record.body.toc))
             for local in record.local_files:
-                files.append(File.generated(config, record.url + local.rel,
+                files.append(made.generated(config, record.url + local.rel,
                                             abs_src_path=str(local.path)))
             if site.wants_pdf(record):
-                files.append(File.generated(config, record.pdf_url,
+                files.append(made.generated(config, record.pdf_url,
                                             abs_src_path=str(site.pdf_target(record))))
         listed = InclusionLevel.UNDEFINED  # in the nav where mkdocs.yml puts them
         for listing in site.catalogue.listings():
             page(listing.url + "index.md", _Generated(
-                listing.title, lambda l=listing: pages.listing(l), searchable=False), listed)
-        page("topics/index.md", _Generated("Topics", pages.topics_index, searchable=False), listed)
-        page("archive/index.md", _Generated("Archive", pages.archive_index, searchable=False),
-             listed)
+                listing.title, lambda l=listing: pages.listing(l), searchable=False,
+                lists=listing.records), listed)
+        page("topics/index.md", _Generated("Topics", pages.topics_index, searchable=False,
+                                           lists=site.records), listed)
+        page("archive/index.md", _Generated("Archive", pages.archive_index, searchable=False,
+                                            lists=site.records), listed)
         # Feeds, calendar files and bulletin emails: text the core renders, served as is.
-        for src_uri, text in site.text_files().items():
+        texts = site.text_files(self.preview.emails if self.preview else None)
+        for src_uri, text in texts.items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 log.warning(f"commsite: '{src_uri}' is generated; the file in the docs is ignored")
                 files.remove(existing)
-            files.append(File.generated(config, src_uri, content=text))
+            files.append(made.generated(config, src_uri, content=text))
+        if self.preview:
+            self._track_for_preview(files, config, texts)
         return files
+
+    def _track_for_preview(self, files: Files, config, texts: dict[str, str]):
+        """Render every fragment now and mark the pages whose HTML changed (preview.py)."""
+        preview, site = self.preview, self.site
+        preview.start(config, site)
+        for src_uri, generated in self._generated.items():
+            if generated.lists is None:
+                generated.html = generated.render()
+            else:
+                generated.html = preview.fragment(f"{src_uri}\n{generated.title}",
+                                                  generated.lists, generated.render)
+            preview.track(files.get_file_from_path(src_uri), generated.title,
+                          generated.description, generated.toc, generated.searchable,
+                          generated.html)
+        home = files.get_file_from_path("index.md")
+        if home is not None:
+            self._home = preview.fragment("index.md", site.records, site.pages.home)
+            preview.track_written(home, self._home)
+        for src_uri, text in texts.items():
+            preview.track(files.get_file_from_path(src_uri), text)
+        for file in files:
+            if isinstance(file, Tracked) and file.abs_src_path is not None:
+                preview.track_copy(file)
+        preview.sweep(files)
 
     def on_page_markdown(self, markdown, page, config, files):
         generated = self._generated.get(page.file.src_uri)
@@ -154,19 +199,21 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
 
     def on_page_content(self, html, page, config, files):
         if page.file.src_uri == "index.md":
-            return html + self.site.pages.home()
+            return html + (self._home if self.preview else self.site.pages.home())
         generated = self._generated.get(page.file.src_uri)
         if generated is None:
             return html
         if generated.toc:
             page.toc = get_toc(generated.toc)
-        return generated.render()
+        return generated.html if generated.html is not None else generated.render()
 
     def on_env(self, env, config, files):
         try:
             log.info(f"commsite: {self.site.finish_pdfs()}")
         except BuildFailure as err:
             raise PluginError(str(err)) from None
+        if self.preview:
+            self.preview.before_pages(config, files)
         return env
 
     def on_post_page(self, output, page, config):
@@ -186,21 +233,29 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         # One policy for every page, for hosts that send it as a header (README: Hosting).
         Path(config.site_dir, "csp.txt").write_text(
             f"Content-Security-Policy: {csp_policy(self._script_hashes, header=True)}\n")
-        self._script_hashes.clear()
+        if not self.preview:  # a preview rewrites only some pages: keep every page's hashes
+            self._script_hashes.clear()
+        if self.preview:
+            self.preview.built(config)
         if self._staging is not None:
             publish(self._staging, self._published)
             config.site_dir = str(self._published)
             self._staging = None
 
     def on_build_error(self, error):
+        if self.preview:
+            self.preview.failed()
         if self.site is not None:
             self.site.close()
         discard(self._staging)
         self._staging = None
 
     def on_serve(self, server, config, builder):
+        docs = Path(config.docs_dir).resolve()
         for rtype in self.settings.types:
-            folder = self.settings.root / rtype.folder
-            if folder.is_dir():
+            folder = (self.settings.root / rtype.folder).resolve()
+            # MkDocs watches docs_dir (so content/notices) itself: watching it twice would
+            # scan its files twice a poll, and one save could start two rebuilds.
+            if folder.is_dir() and not folder.is_relative_to(docs):
                 server.watch(str(folder))
         return server
