@@ -33,7 +33,7 @@ test: system-tests $(BIN)/mkdocs node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
 
 serve: $(BIN)/mkdocs
-	$(BIN)/mkdocs serve
+	$(BIN)/commsite serve
 
 clean:
 	rm -rf site .cache

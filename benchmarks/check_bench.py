@@ -1,8 +1,10 @@
 """How long `commsite check` takes on 1,000 records: `python benchmarks/check_bench.py [--n 1000]`.
 
 Runs the installed command as an author would, in a fresh process each time (so
-imports count), on a synthetic project (benchmarks/corpus.py). Prints the
-median of 5 runs. Goal: under 2 seconds for 1,000 records.
+imports count), on a synthetic project (benchmarks/corpus.py). The first run is
+cold (no cache folder yet: every body is rendered); later runs find the rendered
+bodies a previous check or build left in .cache/commsite, as an author's do.
+Prints the cold run and the median of the warm ones. Goal: under 2 seconds.
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ def main() -> None:
             times.append(time.perf_counter() - start)
             if done.returncode not in (0, 1):
                 raise SystemExit(f"commsite check failed:\n{done.stderr}")
-        print(f"commsite check, {args.n} records: median {statistics.median(times):.2f} s "
-              f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs); goal under 2 s")
+        warm = times[1:] or times
+        print(f"commsite check, {args.n} records: cold (first run) {times[0]:.2f} s; warm median "
+              f"{statistics.median(warm):.2f} s (min {min(warm):.2f}, max {max(warm):.2f}, "
+              f"{len(warm)} runs); goal under 2 s")
         print(f"last run said: {done.stderr.strip().splitlines()[-1]}")
 
 

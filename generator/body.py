@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import markdown
 import nh3
@@ -109,7 +112,43 @@ class BodyRenderer:
     def keep(self) -> None:
         """Keep this load's bodies for the next load, in place of the previous load's."""
         global _kept
+        self.rendered_any = any(key not in _kept for key in self._used)
         _kept = self._used
+
+    # The same memory on disk (in the cache folder), so a fresh process, such as the next
+    # `commsite check` or `mkdocs build`, renders only the bodies changed since the last one.
+    # The file is stamped with this module's source and the libraries' versions: a change
+    # to how bodies render makes it stale, and a stale or broken file is simply ignored.
+
+    @staticmethod
+    def _stamp() -> str:
+        from importlib.metadata import version
+
+        source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        return f"{source}|{version('markdown')}|{version('nh3')}"
+
+    def load_from(self, path: Path) -> None:
+        global _kept
+        if _kept:
+            return  # this process already remembers (a preview): that is fresher
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved.get("stamp") == self._stamp():
+                _kept = {bytes.fromhex(k): Body(**v) for k, v in saved["bodies"].items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            pass
+
+    def save_to(self, path: Path) -> None:
+        if not getattr(self, "rendered_any", True):
+            return
+        data = {"stamp": self._stamp(), "bodies": {k.hex(): vars(b) for k, b in _kept.items()}}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # an unwritable cache only costs time; the PDF stage reports the folder
 
     def _render(self, text: str) -> Body:
         self.md.reset()

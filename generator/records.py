@@ -23,6 +23,7 @@ from .settings import RecordType, Settings
 from .source import RECORD_SUFFIXES, Source, read_source
 
 UK_TIME = ZoneInfo("Europe/London")
+BODY_CACHE = "bodies.json"  # rendered record bodies, in the cache folder
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 RESERVED_SLUGS = {"index", "feeds", "assets"}
 
@@ -133,6 +134,7 @@ def load_all(settings: Settings) -> tuple[list[Record], list[Problem]]:
     records: list[Record] = []
     checkers = {t.key: Checker(settings, t.key) for t in settings.types}
     renderer = BodyRenderer()
+    renderer.load_from(settings.cache_dir / BODY_CACHE)
     seen: dict[tuple[str, str], str] = {}
     for rtype, path in find_sources(settings):
         rel = path.relative_to(settings.root).as_posix()
@@ -161,6 +163,7 @@ def load_all(settings: Settings) -> tuple[list[Record], list[Problem]]:
     broken = {slug for (_, slug) in seen} | {f"{settings.type(k).url}/{slug}" for k, slug in seen}
     problems += _check_superseded(records, broken)
     renderer.keep()  # the next load (a preview's rebuild) renders only the bodies that changed
+    renderer.save_to(settings.cache_dir / BODY_CACHE)
     return records, sorted(problems)
 
 
