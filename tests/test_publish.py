@@ -88,3 +88,24 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     assert result.returncode == 0, result.stderr
     assert not list(project.glob(f"site{STAGING_MARK}*"))
     assert "Edited." in next((site / "bulletins").glob("*/index.html")).read_text()
+
+
+def test_a_failed_pdf_fails_the_build_by_name_and_publishes_nothing(published):
+    project = published
+    site = project / "site"
+    before = digest(site)
+    config = project / "mkdocs.yml"
+    original = config.read_text()
+    try:
+        config.write_text(original.replace("      pdf: true\n", "      pdf: true\n      pdf_timeout: 0.01\n"))
+        for cached in (project / ".cache").rglob("*.pdf"):
+            cached.unlink()
+        result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
+    finally:
+        config.write_text(original)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "PDF(s) could not be made; the build stopped:" in result.stderr
+    first = sorted((project / "bulletins").glob("*.md"))[0].relative_to(project).as_posix()
+    assert f"{first}: the PDF could not be made: rendering took longer than" in result.stderr
+    assert digest(site) == before
