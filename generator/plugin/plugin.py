@@ -45,6 +45,23 @@ class _Generated:
     html: str | None = None  # rendered ahead of MkDocs in a preview, to know what changed
 
 
+class _CachedPdf(File):
+    """A record's PDF from the PDF cache: hard-linked into the site, not copied (a cache
+    entry is only ever replaced, never changed in place); copied when the cache and the
+    site are on different file systems."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        dest = Path(self.abs_dest_path)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.unlink(missing_ok=True)
+            os.link(self.abs_src_path, dest)
+        except OSError:
+            super().copy_file(dirty)
+
+
 class CommsitePlugin(BasePlugin[CommsiteConfig]):
     supports_multiple_instances = False
 
@@ -137,8 +154,9 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
                 files.append(made.generated(config, record.url + local.rel,
                                             abs_src_path=str(local.path)))
             if site.wants_pdf(record):
-                files.append(made.generated(config, record.pdf_url,
-                                            abs_src_path=str(site.pdf_target(record))))
+                pdf = made if self.preview else _CachedPdf
+                files.append(pdf.generated(config, record.pdf_url,
+                                           abs_src_path=str(site.pdf_target(record))))
         listed = InclusionLevel.UNDEFINED  # in the nav where mkdocs.yml puts them
         for listing in site.catalogue.listings():
             page(listing.url + "index.md", _Generated(
