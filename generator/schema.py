@@ -34,6 +34,13 @@ def _text(description: str, max_length: int | None = None) -> dict:
     return schema
 
 
+def _list_of(description: str, item: str, **fields) -> dict:
+    """A list of small records (changes, attachments, Q&A), each needing all its fields."""
+    return {"type": "array", "description": description,
+            "items": {"type": "object", "description": item, "required": list(fields),
+                      "additionalProperties": False, "properties": fields}}
+
+
 def record_schema(settings: Settings, type_key: str | None = None) -> dict:
     """The JSON Schema of one record type (None: the union, for editors)."""
     keys = list(settings.audiences)
@@ -57,28 +64,16 @@ def record_schema(settings: Settings, type_key: str | None = None) -> dict:
         "topics": {"type": "array", "items": _text("a topic label, e.g. GDPR", 60),
                    "uniqueItems": True, "description": "a list of topic labels, e.g. [GDPR, Portal]"},
         "updated": _date(f"the date of the latest change: {DATE_HELP}"),
-        "changes": {
-            "type": "array",
-            "description": "a list of changes, each with 'date' and 'note'",
-            "items": {
-                "type": "object", "description": "a change with 'date' and 'note'",
-                "required": ["date", "note"], "additionalProperties": False,
-                "properties": {"date": _date(f"when it changed: {DATE_HELP}"),
-                               "note": _text("what changed, as text")},
-            },
-        },
+        "changes": _list_of("a list of changes, each with 'date' and 'note'",
+                            "a change with 'date' and 'note'",
+                            date=_date(f"when it changed: {DATE_HELP}"),
+                            note=_text("what changed, as text")),
         "draft": {"type": "boolean", "description": "true or false (true hides the record)"},
         "pdf": {"type": "boolean", "description": "true or false (false: no PDF for this record)"},
-        "attachments": {
-            "type": "array",
-            "description": "a list of files, each with 'file' and 'title'",
-            "items": {
-                "type": "object", "description": "an attachment with 'file' and 'title'",
-                "required": ["file", "title"], "additionalProperties": False,
-                "properties": {"file": _text("a file path relative to the record's folder"),
-                               "title": _text("the attachment's title, as text")},
-            },
-        },
+        "attachments": _list_of("a list of files, each with 'file' and 'title'",
+                                "an attachment with 'file' and 'title'",
+                                file=_text("a file path relative to the record's folder"),
+                                title=_text("the attachment's title, as text")),
         "review_by": _date(f"when comms staff should review this record: {DATE_HELP}"),
         "superseded_by": {"type": "string", "pattern": r"^([a-z]+/)?[a-z0-9]+(-[a-z0-9]+)*$",
                           "description": "the file name, without .md, of the newer record that "
@@ -95,16 +90,10 @@ def record_schema(settings: Settings, type_key: str | None = None) -> dict:
         "slides": _text("the slides file, relative to the record's folder"),
         "recording": {"type": "string", "pattern": r"^https?://\S+$",
                       "description": "the recording's web address, starting https://"},
-        "qa": {
-            "type": "array",
-            "description": "the Q&A log: a list of entries with 'question' and 'answer'",
-            "items": {
-                "type": "object", "description": "a Q&A entry with 'question' and 'answer'",
-                "required": ["question", "answer"], "additionalProperties": False,
-                "properties": {"question": _text("the question, as text"),
-                               "answer": _text("the answer, as Markdown text")},
-            },
-        },
+        "qa": _list_of("the Q&A log: a list of entries with 'question' and 'answer'",
+                       "a Q&A entry with 'question' and 'answer'",
+                       question=_text("the question, as text"),
+                       answer=_text("the answer, as Markdown text")),
     }
     if type_key in (None, "webinar"):
         props.update(webinar)
