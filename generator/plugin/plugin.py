@@ -62,6 +62,14 @@ class _CachedPdf(File):
             super().copy_file(dirty)
 
 
+def _take_over(files: Files, src_uri: str) -> None:
+    """We generate this path: a hand-written file there is left out, with a warning."""
+    existing = files.get_file_from_path(src_uri)
+    if existing is not None:
+        log.warning(f"commsite: '{src_uri}' is generated; the file in the docs is ignored")
+        files.remove(existing)
+
+
 class CommsitePlugin(BasePlugin[CommsiteConfig]):
     supports_multiple_instances = False
 
@@ -105,8 +113,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self.settings.preview = True
             self.settings.pdf = self.settings.pdf and (
                 self.config.preview_pdfs or os.environ.get("COMMSITE_PREVIEW_PDF") == "1")
-        for css in ("commsite.css",):
-            config.extra_css.append(ASSET_URI + css)
+        config.extra_css.append(ASSET_URI + "commsite.css")
         config.extra_javascript.append(ASSET_URI + "commsite.js")
         if not self._serving:
             # Build into a staging folder; on_post_build swaps it in only when all is written.
@@ -140,10 +147,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         made = Tracked if self.preview else File  # a preview decides which ones are modified
 
         def page(src_uri, generated, inclusion=InclusionLevel.NOT_IN_NAV):
-            existing = files.get_file_from_path(src_uri)
-            if existing is not None:
-                log.warning(f"commsite: '{src_uri}' is generated; the hand-written page is ignored")
-                files.remove(existing)
+            _take_over(files, src_uri)
             files.append(made.generated(config, src_uri, content="", inclusion=inclusion))
             self._generated[src_uri] = generated
 
@@ -169,10 +173,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         # Feeds, calendar files and bulletin emails: text the core renders, served as is.
         texts = site.text_files(self.preview.emails if self.preview else None)
         for src_uri, text in texts.items():
-            existing = files.get_file_from_path(src_uri)
-            if existing is not None:
-                log.warning(f"commsite: '{src_uri}' is generated; the file in the docs is ignored")
-                files.remove(existing)
+            _take_over(files, src_uri)
             files.append(made.generated(config, src_uri, content=text))
         if self.preview:
             self._track_for_preview(files, config, texts)
