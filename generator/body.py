@@ -16,12 +16,12 @@ Rendering is most of the time a load takes, and a preview (`mkdocs serve`) loads
 every record again after each save. So rendered bodies are kept, by a digest of
 their Markdown, from one load to the next in the same process: a load renders only
 the bodies that changed. Rendering depends on nothing but the text (the
-extensions are fixed here), so a kept body is the body a fresh render would give.
+extensions are fixed here), so a kept body is the body a fresh render would give,
+whichever process rendered it (a load shares new bodies out between cores).
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -90,6 +90,11 @@ class _Collect(Treeprocessor):
 _kept: dict[bytes, Body] = {}
 
 
+def _copy_toc(tokens: list) -> list:
+    # Only `children` holds anything mutable (copy.deepcopy took a tenth of a warm check).
+    return [{**token, "children": _copy_toc(token["children"])} for token in tokens]
+
+
 class BodyRenderer:
     """Not thread-safe (Python-Markdown keeps state per instance): one per process.
 
@@ -99,15 +104,32 @@ class BodyRenderer:
         self.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
         self.md.treeprocessors.register(_Collect(self.md), "commsite_collect", 0)
         self._used: dict[bytes, Body] = {}
+        self._since: dict[bytes, Body | None] = {}  # used since take_used(); None: kept
 
     def render(self, text: str) -> Body:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = self._key(text)
         body = self._used.get(key) or _kept.get(key)
         if body is None:
             body = self._render(text)
         self._used[key] = body
+        self._since[key] = body if key not in _kept else None
         # A copy: a caller that changed its record's body must not change the kept one.
-        return Body(body.html, copy.deepcopy(body.toc), list(body.images), list(body.links))
+        return Body(body.html, _copy_toc(body.toc), list(body.images), list(body.links))
+
+    def take_used(self) -> dict[bytes, Body | None]:
+        """The bodies used since the last call (None for a kept one, which the other side
+        has too), for the renderer of another process to `adopt` (see records.load_all):
+        `keep` then keeps what every process used."""
+        used, self._since = self._since, {}
+        return used
+
+    def adopt(self, used: dict[bytes, Body | None]) -> None:
+        self._used.update((key, _kept[key] if body is None else body)
+                          for key, body in used.items())
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def keep(self) -> None:
         """Keep this load's bodies for the next load, in place of the previous load's."""

@@ -200,6 +200,9 @@ def main(argv=None) -> int:
     except OSError as err:  # a folder that cannot be read or written: say so, no traceback
         print(f"commsite {args.command}: {err.strerror}: {err.filename}", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: the shell's convention, 128 + SIGINT
+        print(f"commsite {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

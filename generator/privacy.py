@@ -14,20 +14,29 @@ Findings never repeat the data in full: the check's output ends up in CI logs.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 ALLOW_MARK = "commsite: allow"
 
-NHS_NUMBER = re.compile(r"(?<![\d+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+# Patterns start with the character they need, the look-behind after it: Python's re then
+# skips ahead to candidates instead of trying every position (five times faster).
+NHS_NUMBER = re.compile(r"(\d)(?<![\d+]\d)(\d\d)[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
 # UK numbers: +44 or 0, then 9 or 10 digits with optional spaces, hyphens or brackets.
-UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[1-9](?:[\s\-)]?\d){8,9}(?!\d)")
+# Spaces are [^\S\n] (any white space but a line end): a number never spans two lines.
+_S = r"[^\S\n]"
+UK_PHONE = re.compile(rf"(?:\+(?<![\w+].)44{_S}?(?:\(0\){_S}?)?|\((?<![\w+].)0|0(?<![\w+].))"
+                      rf"[1-9](?:(?:{_S}|[\-)])?\d){{8,9}}(?!\d)")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b")
 MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
-        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})[a-z]*\.?\s+\d{{4}})")
-DATE_OF_BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth\b|born(?:\s+on)?\b)[\s:,\-]*"
-                           rf"(?:is\s+|was\s+)?{DATE}", re.I)
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?{_S}+(?:{MONTHS})[a-z]*\.?{_S}+\d{{4}})")
+DATE_OF_BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date{_S}+of{_S}+birth\b|born(?:{_S}+on)?\b)"
+                           rf"(?:{_S}|[:,\-])*(?:is{_S}+|was{_S}+)?{DATE}", re.I)
+# Words without which DATE_OF_BIRTH cannot match: most records have none of them.
+BIRTH_WORDS = ("dob", "d.o", "do.", "birth", "born")
+_LINE_END = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -72,29 +81,43 @@ class PrivacyScanner:
         return any(domain == d or domain.endswith("." + d) for d in self.allowed_domains)
 
     def scan(self, text: str, first_line: int = 1) -> list[Finding]:
-        findings = []
-        for offset, line in enumerate(text.split("\n")):
-            if ALLOW_MARK in line:
+        # Each pattern runs once over the whole text (a thousand records' lines one by one
+        # took most of `commsite check`'s time); no pattern crosses a line end, so a
+        # finding is the finding of its line alone.
+        starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
+        allowed = ({i for i, line in enumerate(text.split("\n")) if ALLOW_MARK in line}
+                   if ALLOW_MARK in text else set())
+        found: list[tuple[int, int, Finding]] = []  # (line index, position, finding)
+
+        def line_of(position: int) -> int | None:
+            index = bisect.bisect_right(starts, position) - 1
+            return None if index in allowed else index
+
+        taken: list[tuple[int, int]] = []
+        for match in NHS_NUMBER.finditer(text):
+            index = line_of(match.start())
+            if index is not None and nhs_number_valid("".join(match.groups())):
+                taken.append(match.span())
+                found.append((index, 0, Finding(first_line + index, "NHS number", "an NHS number "
+                              f"(ending {_tail(match[0])}, valid check digit)")))
+        for match in UK_PHONE.finditer(text):
+            index = line_of(match.start())
+            if index is None or any(a < match.end() and match.start() < b for a, b in taken):
                 continue
-            number = first_line + offset
-            taken: list[tuple[int, int]] = []
-            for match in NHS_NUMBER.finditer(line):
-                if nhs_number_valid("".join(match.groups())):
-                    taken.append(match.span())
-                    findings.append(Finding(number, "NHS number", f"an NHS number (ending "
-                                            f"{_tail(match[0])}, valid check digit)"))
-            for match in UK_PHONE.finditer(line):
-                if any(a < match.end() and match.start() < b for a, b in taken):
-                    continue
-                if phone_key(match[0]) not in self.allowed_phones:
-                    findings.append(Finding(number, "phone number", f"a UK phone number (ending "
-                                            f"{_tail(match[0])}) that is not in the allowed "
-                                            "list (commsite: allowed_phone_numbers)"))
-            for match in EMAIL.finditer(line):
-                if not self._domain_allowed(match[1]):
-                    findings.append(Finding(number, "email address", f"an email address at "
-                                            f"'{match[1]}', outside the allowed domains "
-                                            f"({', '.join(self.allowed_domains) or 'none set'})"))
-            if DATE_OF_BIRTH.search(line):
-                findings.append(Finding(number, "date of birth", "a date of birth"))
-        return findings
+            if phone_key(match[0]) not in self.allowed_phones:
+                found.append((index, 1, Finding(first_line + index, "phone number", "a UK phone "
+                              f"number (ending {_tail(match[0])}) that is not in the allowed "
+                              "list (commsite: allowed_phone_numbers)")))
+        for match in EMAIL.finditer(text) if "@" in text else ():
+            index = line_of(match.start())
+            if index is not None and not self._domain_allowed(match[1]):
+                found.append((index, 2, Finding(first_line + index, "email address", "an email "
+                              f"address at '{match[1]}', outside the allowed domains "
+                              f"({', '.join(self.allowed_domains) or 'none set'})")))
+        lower = text.lower()
+        births = DATE_OF_BIRTH.finditer(text) if any(w in lower for w in BIRTH_WORDS) else ()
+        lines_of_birth = {line_of(m.start()) for m in births} - {None}
+        found += [(index, 3, Finding(first_line + index, "date of birth", "a date of birth"))
+                  for index in lines_of_birth]
+        # In line order, and within a line in the order the kinds are listed above.
+        return [finding for *_, finding in sorted(found, key=lambda item: item[:2])]

@@ -13,10 +13,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from .body import Body, BodyRenderer
+from .parallel import map_shares
 from .problems import Problem, RecordError, field_name
 from .schema import Checker, parse_date
 from .settings import RecordType, Settings
@@ -128,16 +130,38 @@ def load_records(settings: Settings) -> list[Record]:
     return records
 
 
-def load_all(settings: Settings) -> tuple[list[Record], list[Problem]]:
-    """The records that load, and the problems of those that do not (for `commsite check`)."""
+def load_all(settings: Settings, scan: Callable[[Source], list[Problem]] | None = None
+             ) -> tuple[list[Record], list[Problem]]:
+    """The records that load, and the problems of those that do not (for `commsite check`).
+
+    `scan`, when given, is run on every file that reads, valid or not, where the file is
+    read (possibly in another process); its findings join the problems."""
     problems: list[Problem] = []
     records: list[Record] = []
     checkers = {t.key: Checker(settings, t.key) for t in settings.types}
     renderer = BodyRenderer()
     renderer.load_from(settings.cache_dir / BODY_CACHE)
+    sources = [(rtype, path, path.relative_to(settings.root).as_posix())
+               for rtype, path in find_sources(settings)]
+
+    def load(chunk):
+        """Read, validate, render and build each file: the costly part, shared between cores.
+        Returns what the loop below needs, and the bodies used, for the cache."""
+        done = []
+        for rtype, path, rel in chunk:
+            src, found = read_source(path, rel)
+            record = None
+            if src is not None:
+                found += checkers[rtype.key].check(src)
+                if not found:
+                    record, found = _build(src, rtype, path.stem, renderer)
+            scanned = scan(src) if scan and src is not None else []
+            done.append((record, found + scanned, renderer.take_used()))
+        return done
+
     seen: dict[tuple[str, str], str] = {}
-    for rtype, path in find_sources(settings):
-        rel = path.relative_to(settings.root).as_posix()
+    for (rtype, path, rel), (record, found, bodies) in zip(sources, map_shares(load, sources)):
+        renderer.adopt(bodies)
         slug = path.stem
         slug_problem = _check_slug(slug, path.name, rel)
         if slug_problem:
@@ -147,17 +171,8 @@ def load_all(settings: Settings) -> tuple[list[Record], list[Problem]]:
                                     f"'{slug}' ({seen[rtype.key, slug]}); rename one of the files"))
         else:
             seen[rtype.key, slug] = rel
-        src, found = read_source(path, rel)
         problems += found
-        if src is None:
-            continue
-        found = checkers[rtype.key].check(src)
-        problems += found
-        if found:
-            continue
-        record, found = _build(src, rtype, slug, renderer)
-        problems += found
-        if not found and not slug_problem:
+        if record is not None and not found and not slug_problem:
             records.append(record)
     # A record whose own file has problems still counts as existing for superseded_by.
     broken = {slug for (_, slug) in seen} | {f"{settings.type(k).url}/{slug}" for k, slug in seen}

@@ -63,6 +63,7 @@ class Source:
     data: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)  # field path -> 1-based line in the file
     body: str = ""
+    text: str = ""  # the whole file, line ends made '\n', for checks that read it all
     body_line: int = 1  # line of the file where the Markdown body starts
     start_line: int = 1  # line of the opening `---` or the first line of a YAML record
 
@@ -92,7 +93,7 @@ def read_source(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
         line = raw[: err.start].count(b"\n") + 1
         return fail(line, f"the file is not UTF-8 text (byte 0x{raw[err.start]:02x}); "
                           "save it as UTF-8 in your editor")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = src.text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return fail(1, "the file is empty; a record needs at least title, date, audience and summary")
 

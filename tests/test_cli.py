@@ -171,6 +171,17 @@ def test_check_finds_personal_data_and_accepts_a_marked_line(project, capsys):
     ]
 
 
+def test_check_finds_personal_data_in_a_file_that_does_not_validate(project, capsys):
+    write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS.replace('la', 'everyone')}---\n"
+          "Ring Jo on 07700 900123.\n")
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    assert out[0] == "bulletins/2018-07-12-b.md:4: audience: unknown key 'everyone'; allowed: la, users"
+    assert out[1].startswith("bulletins/2018-07-12-b.md:7: personal data: a UK phone number "
+                             "(ending …23)")
+    assert len(out) == 2
+
+
 @pytest.mark.parametrize("number, valid", [
     ("9434765919", True), ("4010232137", True), ("9434765918", False), ("4010232138", False),
     ("1234567890", False),  # check digit would be 10: never valid
@@ -191,10 +202,14 @@ def test_nhs_number_check_digit(number, valid):
     ("D.O.B. 1980-03-01", ["date of birth"]),
     ("ask for their date of birth", []),
     ("write to x@nhs.net or y@trust.nhs.net", []),
+    ("Ring 020\n7946 0958 and quote 943 476\n5919", []),  # a number never spans two lines
+    ("Line one\nCall 020 7946 0958\nBorn 1 March 1980 <!-- commsite: allow -->",
+     ["phone number"]),
 ])
 def test_privacy_patterns(text, kinds):
     scanner = PrivacyScanner(allowed_email_domains=["nhs.net"])
     assert [f.kind for f in scanner.scan(text)] == kinds
+    assert all(f.line == 2 for f in scanner.scan(text)) or "\n" not in text
 
 
 def test_check_says_when_it_cannot_run(tmp_path, capsys, monkeypatch):
