@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from .catalogue import Catalogue
 from .privacy import PrivacyScanner
-from .problems import Problem
+from .problems import Problem, field_name
 from .records import Record, load_all
 from .settings import Settings
 from .source import Source
@@ -84,12 +84,15 @@ def check(settings: Settings) -> Report:
         if record.review_by and record.review_by < settings.build_date:
             add(lines.get("review_by", 1), "review_by", f"{record.review_by} has passed; review "
                 "the record, then set the next review date")
-        for href in dict.fromkeys(record.body.links):
-            if broken_link(record, href, urls):
-                text = (settings.root / record.source).read_text(encoding="utf-8-sig")
-                index = text.find(f"({href}")
-                line = text[:index].count("\n") + 1 if index >= 0 else lines.get("title", 1)
-                add(line, "body", f"the link '{href}' leads to no page or file of the site")
+        links = [("body", record.body.links)] + [(field_name(("qa", i, "answer")), qa.links)
+                                                 for i, qa in enumerate(record.qa)]
+        for where, hrefs in links:
+            for href in dict.fromkeys(hrefs):
+                if broken_link(record, href, urls):
+                    text = (settings.root / record.source).read_text(encoding="utf-8-sig")
+                    index = text.find(f"({href}")
+                    line = text[:index].count("\n") + 1 if index >= 0 else lines.get("title", 1)
+                    add(line, where, f"the link '{href}' leads to no page or file of the site")
         if record.date > settings.build_date:
             report.notes.append(f"{record.source}: scheduled: published from {record.date}")
         elif record.draft:

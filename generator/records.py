@@ -55,6 +55,7 @@ class Change:
 class QA:
     question: str
     answer_html: str
+    links: tuple[str, ...] = ()  # hrefs in the answer, for `commsite check`
 
 
 @dataclass
@@ -258,24 +259,33 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
                                     f"{updated} is before the publication date {date}; "
                                     "it must be the same day or later"))
     body = renderer.render(src.body)
+    answers = [renderer.render(q["answer"]) for q in data.get("qa", [])]
     images = []
-    for image_src, alt in body.images:
-        line = _line_in_body(src, image_src, rf"!\[[^\]]*\]\(\s*<?{re.escape(image_src)}")
-        if not alt.strip():
-            problems.append(Problem(src.rel, line, "body", f"the image '{image_src}' has no alt "
-                                    "text; describe it: ![what the image shows]("
-                                    f"{image_src})"))
-        parts = urlsplit(image_src)
-        if parts.scheme or parts.netloc:
-            problems.append(Problem(src.rel, line, "body", f"the image '{image_src}' is not a file "
-                                    "of the record's folder; images must be files beside the "
-                                    "record (remote images are not allowed)"))
-            continue
-        problem = _check_local(folder, unquote(parts.path))
-        if problem:
-            problems.append(Problem(src.rel, line, "body", f"image: {problem}"))
-        else:
-            images.append(LocalFile(rel=unquote(parts.path), path=folder / unquote(parts.path)))
+
+    def check_images(found: list, line_of, field_name: str) -> None:
+        for image_src, alt in found:
+            line = line_of(image_src)
+            if not alt.strip():
+                problems.append(Problem(src.rel, line, field_name, f"the image '{image_src}' has "
+                                        "no alt text; describe it: ![what the image shows]("
+                                        f"{image_src})"))
+            parts = urlsplit(image_src)
+            if parts.scheme or parts.netloc:
+                problems.append(Problem(src.rel, line, field_name, f"the image '{image_src}' is "
+                                        "not a file of the record's folder; images must be files "
+                                        "beside the record (remote images are not allowed)"))
+                continue
+            problem = _check_local(folder, unquote(parts.path))
+            if problem:
+                problems.append(Problem(src.rel, line, field_name, f"image: {problem}"))
+            else:
+                images.append(LocalFile(rel=unquote(parts.path), path=folder / unquote(parts.path)))
+
+    check_images(body.images, lambda image: _line_in_body(
+        src, image, rf"!\[[^\]]*\]\(\s*<?{re.escape(image)}"), "body")
+    for i, answer in enumerate(answers):  # an answer's images are published like the body's
+        check_images(answer.images, lambda _, i=i: src.line_of(("qa", i, "answer")),
+                     field_name(("qa", i, "answer")))
     for entry in body.toc:
         if entry["level"] == 1:
             name = re.escape(entry["name"])
@@ -294,7 +304,8 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
         draft=data.get("draft", False), pdf=data.get("pdf", True),
         attachments=tuple(filter(None, attachments)), slides=slides,
         recording=data.get("recording"),
-        qa=tuple(QA(q["question"], renderer.render(q["answer"]).html) for q in data.get("qa", [])),
+        qa=tuple(QA(q["question"], answer.html, tuple(answer.links))
+                 for q, answer in zip(data.get("qa", []), answers)),
         images=tuple(images),
         review_by=parse_date(data["review_by"]) if "review_by" in data else None,
         superseded_by=data.get("superseded_by"),

@@ -138,6 +138,18 @@ def test_check_finds_links_that_lead_nowhere(project, capsys):
                    "leads to no page or file of the site"]
 
 
+def test_check_finds_links_that_lead_nowhere_in_qa_answers(project, capsys):
+    write(project, "webinars/2018-07-03-w.md", f"---\n{FIELDS}qa:\n"
+          "  - question: Where are the slides?\n"
+          "    answer: On [the webinar page](../2018-07-03-w/).\n"   # line 8: fine
+          "  - question: And last month's?\n"
+          "    answer: See [June's webinar](../2018-06-05-w/).\n"    # line 10: no such page
+          "---\nHello.\n")
+    code, out, _ = run(capsys, "check")
+    assert (code, out) == (1, ["webinars/2018-07-03-w.md:10: qa[2].answer: the link "
+                               "'../2018-06-05-w/' leads to no page or file of the site"])
+
+
 def test_check_lists_scheduled_records_and_drafts_as_notes(project, capsys):
     write(project, "bulletins/2018-08-01-future.md", f"---\n{FIELDS.replace('2018-07-12', '2018-08-01')}---\nX.\n")
     write(project, "bulletins/2018-07-01-draft.md", f"---\n{FIELDS}draft: true\n---\nX.\n")

@@ -410,6 +410,29 @@ def test_images_need_alt_text_and_must_be_local(tmp_path):
         "allowed)"]
 
 
+def test_images_in_qa_answers_are_checked_and_published_like_the_body_s(tmp_path):
+    write(tmp_path, "webinars/chart.png", b"\x89PNG")
+    write(tmp_path, "webinars/map.png", b"\x89PNG")
+    qa = ("qa:\n"
+          "  - question: Where is the chart?\n"
+          "    answer: Here it is ![](chart.png)\n"  # line 8
+          "  - question: And the map?\n"
+          "    answer: |\n"  # line 10
+          "      ![The map of regions](map.png)\n"
+          "      and ![a plan](plan.png)\n")
+    write(tmp_path, "webinars/w.md", md(FIELDS + qa))
+    assert problems(tmp_path) == [
+        "webinars/w.md:8: qa[1].answer: the image 'chart.png' has no alt text; describe it: "
+        "![what the image shows](chart.png)",
+        "webinars/w.md:10: qa[2].answer: image: 'plan.png' does not exist in webinars/; "
+        "check the spelling"]
+    write(tmp_path, "webinars/w.md", md(FIELDS + qa.replace("![](", "![A bar chart](")
+                                        .replace("and ![a plan](plan.png)", "and a plan")))
+    record = load(tmp_path)["webinar", "w"]
+    assert [f.rel for f in record.local_files] == ["chart.png", "map.png"]
+    assert 'src="map.png"' in record.qa[1].answer_html
+
+
 def test_image_that_does_not_exist(tmp_path):
     write(tmp_path, "bulletins/x.md", md(body="\n![A chart](images/chart.png)\n"))
     assert problems(tmp_path) == [
