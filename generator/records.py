@@ -157,11 +157,12 @@ def load_all(settings: Settings, scan: Callable[[Source], list[Problem]] | None 
                 if not found:
                     record, found = _build(src, rtype, path.stem, renderer)
             scanned = scan(src) if scan and src is not None else []
-            done.append((record, found + scanned, renderer.take_used()))
+            done.append((record, found, scanned, renderer.take_used()))
         return done
 
     seen: dict[tuple[str, str], str] = {}
-    for (rtype, path, rel), (record, found, bodies) in zip(sources, map_shares(load, sources)):
+    for (rtype, path, rel), (record, found, scanned, bodies) in zip(sources,
+                                                                  map_shares(load, sources)):
         renderer.adopt(bodies)
         slug = path.stem
         slug_problem = _check_slug(slug, path.name, rel)
@@ -172,7 +173,7 @@ def load_all(settings: Settings, scan: Callable[[Source], list[Problem]] | None 
                                     f"'{slug}' ({seen[rtype.key, slug]}); rename one of the files"))
         else:
             seen[rtype.key, slug] = rel
-        problems += found
+        problems += found + scanned
         if record is not None and not found and not slug_problem:
             records.append(record)
     # A record whose own file has problems still counts as existing for superseded_by.

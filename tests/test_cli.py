@@ -183,6 +183,15 @@ def test_check_finds_personal_data_and_accepts_a_marked_line(project, capsys):
     ]
 
 
+def test_personal_data_does_not_hide_a_record_s_other_findings(project, capsys):
+    write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS}---\n"
+          "Ring Jo on 07700 900123.\n\nSee [the old notice](../../notices/gone/).\n")
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    assert [line.split(": ")[0:2] for line in out] == [
+        ["bulletins/2018-07-12-b.md:7", "personal data"], ["bulletins/2018-07-12-b.md:9", "body"]]
+
+
 def test_check_finds_personal_data_in_a_file_that_does_not_validate(project, capsys):
     write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS.replace('la', 'everyone')}---\n"
           "Ring Jo on 07700 900123.\n")
