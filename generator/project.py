@@ -38,6 +38,7 @@ def settings_from_options(root: Path, options: dict, *, docs_dir: str = "content
         pdf=bool(options.get("pdf", True)), pdf_workers=int(options.get("pdf_workers", 0)),
         pdf_timeout=float(options.get("pdf_timeout", 60)),
         cache_dir=Path(options.get("cache_dir", ".cache/commsite")),
+        pdf_cache_days=float(options.get("pdf_cache_days", 30)),
         allowed_phone_numbers=tuple(options.get("allowed_phone_numbers") or ()),
         allowed_email_domains=tuple(options.get("allowed_email_domains") or ()),
         **extra)

@@ -55,6 +55,7 @@ class Settings:
     pdf_workers: int = 0  # 0: one per core
     pdf_timeout: float = 60.0  # seconds one document may take before it fails
     cache_dir: Path | None = None  # rendered PDFs are kept here between builds
+    pdf_cache_days: float = 30  # PDFs no build has used for this long leave the cache; 0: never
     preview: bool = False  # an author's preview: drafts shown with a banner
     # Contact details the organisation publishes on purpose: `commsite check` lets these be.
     allowed_phone_numbers: tuple[str, ...] = ()

@@ -53,7 +53,7 @@ class Site:
         self.catalogue: Catalogue | None = None
         self.pages: PageRenderer | None = None
         self._pdfs = PdfRenderer(settings.cache_dir, settings.pdf_workers, settings.pdf_timeout,
-                                 report=report, warn=warn)
+                                 report=report, warn=warn, keep_days=settings.pdf_cache_days)
         self._jobs: dict[str, PrintJob] = {}
         self._feeds: list[feeds.Feed] | None = None
 

@@ -132,6 +132,44 @@ def test_a_damaged_cache_entry_is_rendered_again(tmp_path, damage):
     assert bulletin.summary in text_of(path)
 
 
+def test_entries_no_build_has_used_for_a_month_leave_the_cache(tmp_path):
+    root = project(tmp_path)
+    build(root)
+    cache = root / "cache"
+    used = sorted(cache.glob("*.pdf"))
+    assert len(used) == 3
+
+    def age(path: Path | str, days: float, content: bytes | None = None) -> Path:
+        path = Path(path)
+        if content is not None:
+            path.write_bytes(content)
+        stamp = time.time() - days * 86400
+        os.utime(path, (stamp, stamp))
+        return path
+
+    for entry in used:  # rendered long ago, but this build will use them: they stay
+        age(entry, 90), age(entry.with_suffix(".json"), 90)
+    gone = [age(shutil.copy(used[0], cache / f"{'a' * 64}.pdf"), 31),  # a record since deleted
+            age(shutil.copy(used[0].with_suffix(".json"), cache / f"{'a' * 64}.json"), 31),
+            age(cache / f"{'c' * 64}.pdf.4242.tmp", 2, b"%PDF-1.7 cut")]  # a killed worker's
+    kept = [age(shutil.copy(used[1], cache / f"{'b' * 64}.pdf"), 29),  # e.g. another branch's
+            age(shutil.copy(used[1].with_suffix(".json"), cache / f"{'b' * 64}.json"), 29),
+            age(cache / "notes.json", 365, b"{}"),  # not a PDF entry (bodies.json, say): left
+            age(cache / f"{'d' * 64}.pdf.4243.tmp", 0.1, b"%PDF-1.7 ")]  # a running build's
+
+    site, summary, _, _ = build(root, pdf_cache_days=0)  # 0: keep everything
+    assert counts(summary) == (0, 3, 0) and "removed" not in summary
+    assert all(path.exists() for path in gone + kept)
+
+    site, summary, _, _ = build(root)
+    assert counts(summary) == (0, 3, 0)
+    assert summary.endswith("; 3 cache file(s) unused for 30 days removed")
+    assert not any(path.exists() for path in gone)
+    assert all(path.exists() for path in kept + used)
+    for record_ in site.records:  # the site's PDFs, taken from the cache, are whole
+        assert text_of(site.pdf_path(record_)) and record_.title in text_of(site.pdf_path(record_))
+
+
 def test_a_cache_folder_that_cannot_be_made_stops_the_build_with_the_fix(tmp_path):
     root = project(tmp_path / "project")
     write(tmp_path, "a-file", "not a folder")

@@ -8,6 +8,12 @@ is rendered again. The sidecar also gives the page count that pages show
 beside a PDF link, which reading it from the PDF would cost tens of milliseconds
 per file on every build.
 
+Every build that uses an entry touches its sidecar, so the sidecar's time is
+when a build last used the entry. At the end of a build, entries no build has
+used for `keep_days` days (a record since edited or deleted, a branch long
+merged) are removed, with what killed workers left behind: without that the
+cache of a site edited daily would grow for ever.
+
 While PDFs render, a progress line goes to `report` every `progress_every`
 seconds; `finish()` returns the summary line a build prints.
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 from concurrent.futures import Future
@@ -80,11 +87,25 @@ def _quiet(message: str) -> None:
     pass
 
 
+# Names the cache owns: `<key>.pdf`, `<key>.json` (key: a SHA-256), and temporary files.
+# Anything else in the folder (the body cache, say) is left alone.
+ENTRY = re.compile(r"[0-9a-f]{64}\.(pdf|json)")
+LEFTOVER_AFTER = 24 * 3600  # seconds: no build runs this long, so a .tmp this old is dead
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0  # missing: as old as can be
+
+
 class PdfRenderer:
     def __init__(self, cache_dir: Path, workers: int = 0, timeout: float = 60.0,
                  report: Callable[[str], None] = _quiet, warn: Callable[[str], None] = _quiet,
-                 progress_every: float = 2.0):
+                 progress_every: float = 2.0, keep_days: float = 30):
         self.cache_dir = Path(cache_dir)
+        self.keep_days = keep_days
         self.workers = workers or os.cpu_count() or 1
         self.timeout = timeout
         self.report = report
@@ -110,6 +131,10 @@ class PdfRenderer:
                 return target
         pdf = cached_pdf(target)
         if pdf is not None:
+            try:
+                os.utime(sidecar(target))  # used now: see "keep_days"
+            except OSError:
+                pass  # a read-only cache still serves; it is only never pruned
             with self._lock:
                 self._done[job.key] = pdf
                 self.stats.reused += 1
@@ -167,7 +192,39 @@ class PdfRenderer:
             future.result()
         if self.pool is not None:
             self.pool.close()
-        return str(self.stats)
+        summary = str(self.stats)
+        removed = self.prune() if self.stats.total and self.keep_days > 0 else 0
+        if removed:
+            summary += f"; {removed} cache file(s) unused for {self.keep_days:g} days removed"
+        return summary
+
+    def prune(self) -> int:
+        """Remove the cache entries no build has used for `keep_days` days, and the
+        temporary files of workers killed over a day ago; returns how many files went."""
+        now = time.time()
+        removed = 0
+        try:
+            names = os.listdir(self.cache_dir)
+        except OSError:
+            return 0
+        for name in names:
+            path = self.cache_dir / name
+            if ENTRY.fullmatch(name):
+                entry = path.with_suffix(".pdf")
+                limit = self.keep_days * 86400
+                # The later of the two times: the sidecar is touched on use, the PDF written.
+                stamps = [_mtime(entry), _mtime(sidecar(entry))]
+            elif name.endswith(".tmp"):
+                limit, stamps = LEFTOVER_AFTER, [_mtime(path)]
+            else:
+                continue
+            if now - max(stamps) > limit:
+                try:
+                    path.unlink()
+                    removed += 1
+                except OSError:
+                    pass  # gone already (another build pruning), or not ours to remove
+        return removed
 
     def close(self) -> None:
         """Stop at once (a failed or interrupted build): workers killed, jobs failed."""

@@ -21,6 +21,8 @@ class CommsiteConfig(base.Config):
     pdf_timeout = c.Type((int, float), default=60)
     # Rendered PDFs are kept here between builds (relative to mkdocs.yml), outside the site.
     cache_dir = c.Type(str, default=".cache/commsite")
+    # Cached PDFs no build has used for this many days are removed; 0 keeps them all.
+    pdf_cache_days = c.Type((int, float), default=30)
     # Build the site as it will be on this day (YYYY-MM-DD); default today.
     build_date = c.Optional(c.Type(str))
     # The language of the records: the pages' and the PDFs' lang.
