@@ -230,6 +230,17 @@ def test_the_key_changes_with_everything_that_shapes_the_pdf(tmp_path, monkeypat
     monkeypatch.setitem(document.RENDER_OPTIONS, "pdf_variant", "pdf/ua-2")
     document.renderer_fingerprint.cache_clear()
     changed["render options"] = key_of(root)
+    fonts = tmp_path / "fonts"
+    write(fonts, "truetype/dejavu/DejaVuSans.ttf", b"version 1")
+    monkeypatch.setattr(document, "FONT_DIRS", (str(fonts),))
+    document.renderer_fingerprint.cache_clear()
+    changed["fonts"] = key_of(root)
+    write(fonts, "truetype/dejavu/DejaVuSans.ttf", b"version 2, upgraded")
+    document.renderer_fingerprint.cache_clear()
+    changed["a font upgraded"] = key_of(root)
+    write(fonts, "truetype/noto/NotoSans.ttf", b"a new font")
+    document.renderer_fingerprint.cache_clear()
+    changed["a font installed"] = key_of(root)
     monkeypatch.undo()
     document.renderer_fingerprint.cache_clear()
 

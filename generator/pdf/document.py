@@ -6,7 +6,9 @@ shows, the template and its CSS all end up in that HTML, so no change to any of
 them (nor to code that feeds them) can leave a stale PDF in the cache. Beside
 the HTML, the key covers what shapes the PDF from outside it: the bytes of the
 record's images (embedded), attachments and slides (named), the WeasyPrint and
-pydyf versions, the render options, and the code that runs in the workers.
+pydyf versions, the render options, the code that runs in the workers, and the
+system's font files (fontconfig picks the fonts: an upgraded or a new font can
+change any PDF, if only by a glyph taken from another font).
 Rendering the HTML costs well under a millisecond a record, so a build with no
 change pays little for this certainty.
 """
@@ -14,6 +16,7 @@ change pays little for this certainty.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -26,6 +29,10 @@ from .worker import RENDER_OPTIONS
 HERE = Path(__file__).parent
 TEMPLATES = HERE  # print.html and print.css
 WORKER_CODE = ("worker.py", "guard.py", "fetcher.py")  # what runs in the workers
+# Where fontconfig finds fonts on Linux and macOS (its default configuration). Their
+# names, sizes and times are hashed: a few dozen files, about 10 ms once per build.
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+             "/Library/Fonts", "/System/Library/Fonts", "~/Library/Fonts")
 
 
 @dataclass(frozen=True)
@@ -50,12 +57,27 @@ def _version(package: str) -> str:
         return "unknown"
 
 
+def fonts_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for folder in FONT_DIRS:
+        for path, folders, files in os.walk(os.path.expanduser(folder)):
+            folders.sort()
+            for name in sorted(files):
+                try:
+                    stat = os.stat(os.path.join(path, name))
+                except OSError:
+                    continue
+                digest.update(f"{path}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def renderer_fingerprint() -> str:
     """What shapes every PDF from outside its HTML (read once per process)."""
     digest = hashlib.sha256()
     for part in (_version("weasyprint"), _version("pydyf"), repr(sorted(RENDER_OPTIONS.items())),
-                 *((HERE / name).read_text(encoding="utf-8") for name in WORKER_CODE)):
+                 *((HERE / name).read_text(encoding="utf-8") for name in WORKER_CODE),
+                 fonts_fingerprint()):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
