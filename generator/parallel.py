@@ -70,8 +70,13 @@ def map_shares(work: Callable[[list[T]], list[R]], items: Sequence[T]) -> list[R
     try:
         pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))
         futures = [pool.submit(_run, chunk) for chunk in chunks]
+    except (OSError, ImportError, NotImplementedError):
+        pool = None  # no semaphores for the pool's queues (some containers): work here
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if pool is None:
+        _work = None
+        return work(items)
     try:
         return [result for future in futures for result in future.result()]
     except BrokenProcessPool:

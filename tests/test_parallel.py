@@ -52,6 +52,9 @@ def test_results_come_back_in_order_from_other_processes():
     ("another thread runs", "items = range(500)\n"
                             "import threading; stop = threading.Event()\n"
                             "threading.Thread(target=stop.wait, daemon=True).start()"),
+    ("no semaphores here", "items = range(500)\n"  # as in a container without /dev/shm
+                           "def no_pool(*args, **kwargs): raise OSError(38, 'not implemented')\n"
+                           "parallel.ProcessPoolExecutor = no_pool"),
 ])
 def test_the_work_stays_in_this_process(case, code):
     out = python(f"""
