@@ -26,8 +26,10 @@ from typing import Callable, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Below this many items, starting processes costs more than it saves.
+# Below this many items, starting processes costs more than it saves; and each copy gets
+# at least MIN_PER_PROCESS, so that its fork (milliseconds) stays small beside its share.
 MIN_ITEMS = 64
+MIN_PER_PROCESS = 32
 # Chunks per process: handed out as processes free up, so one slow chunk cannot hold up
 # the end, while each chunk stays big enough that handing it out costs little.
 CHUNKS_PER_CORE = 8
@@ -54,7 +56,8 @@ def map_shares(work: Callable[[list[T]], list[R]], items: Sequence[T]) -> list[R
 
     `work` may run in other processes: what it changes there is lost, only what it
     returns comes back."""
-    items, n = list(items), cores()
+    items = list(items)
+    n = min(cores(), len(items) // MIN_PER_PROCESS)  # 64 cores for 100 items: a few copies
     if len(items) < MIN_ITEMS or n < 2 or not can_fork():
         return work(items)
     size = -(-len(items) // (n * CHUNKS_PER_CORE))

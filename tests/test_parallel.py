@@ -47,6 +47,19 @@ def test_results_come_back_in_order_from_other_processes():
     assert got["pids"] and got["me"] not in got["pids"]
 
 
+def test_many_cores_and_few_items_start_few_processes():
+    out = python("""
+        import json, os
+        from generator import parallel
+        parallel.cores = lambda: 64
+        results = parallel.map_shares(lambda chunk: [os.getpid() for x in chunk], range(100))
+        print(json.dumps({"pids": sorted(set(results)), "n": len(results), "me": os.getpid()}))
+    """)
+    got = json.loads(out)
+    assert got["n"] == 100 and got["me"] not in got["pids"]
+    assert 1 <= len(got["pids"]) <= 100 // 32
+
+
 @pytest.mark.parametrize("case, code", [
     ("few items", "items = range(parallel.MIN_ITEMS - 1)"),
     ("another thread runs", "items = range(500)\n"
