@@ -9,6 +9,7 @@ fine, but an author should know they are not on the site yet.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -57,6 +58,21 @@ def broken_link(record: Record, href: str, urls: set[str]) -> bool:
     return target not in urls and target + "/" not in urls and target != "."
 
 
+def nearest(record: Record, href: str, urls: set[str]) -> str | None:
+    """The address the author probably meant (a mistyped date or slug), written as they
+    wrote theirs: relative to the record's page, or from the site's root."""
+    target = posixpath.normpath(posixpath.join("/" + record.url, unquote(urlsplit(href).path)))
+    others = {u.rstrip("/") for u in urls if u and u != record.url}  # not the page itself
+    found = difflib.get_close_matches(target.strip("/"), others, n=1, cutoff=0.8)
+    if not found:
+        return None
+    url = "/" + found[0] + ("/" if found[0] + "/" in urls else "")
+    if href.startswith("/"):
+        return url
+    relative = posixpath.relpath(url, "/" + record.url)
+    return relative + "/" if url.endswith("/") and relative != "." else relative
+
+
 def check(settings: Settings) -> Report:
     scanner = PrivacyScanner(settings.allowed_phone_numbers, settings.allowed_email_domains)
 
@@ -92,7 +108,9 @@ def check(settings: Settings) -> Report:
                     text = (settings.root / record.source).read_text(encoding="utf-8-sig")
                     index = text.find(f"({href}")
                     line = text[:index].count("\n") + 1 if index >= 0 else lines.get("title", 1)
-                    add(line, where, f"the link '{href}' leads to no page or file of the site")
+                    meant = nearest(record, href, urls)
+                    add(line, where, f"the link '{href}' leads to no page or file of the site"
+                        + (f"; did you mean '{meant}'?" if meant else ""))
         if record.date > settings.build_date:
             report.notes.append(f"{record.source}: scheduled: published from {record.date}")
         elif record.draft:

@@ -128,14 +128,33 @@ def test_check_finds_links_that_lead_nowhere(project, capsys):
           "(../../webinars/2018-07-30-w/).\n")
     code, out, _ = run(capsys, "check")
     assert code == 1
-    assert out == ["bulletins/2018-07-12-b.md:9: body: the link '../../webinars/2018-07-30-w/' "
-                   "leads to no page or file of the site",
-                   "bulletins/2018-07-12-b.md:9: body: the link '../../topics/gdpr/' leads to no "
-                   "page or file of the site"] or out == [
-                   "bulletins/2018-07-12-b.md:9: body: the link '../../topics/gdpr/' leads to no "
-                   "page or file of the site",
-                   "bulletins/2018-07-12-b.md:9: body: the link '../../webinars/2018-07-30-w/' "
-                   "leads to no page or file of the site"]
+    assert sorted(out) == [
+        "bulletins/2018-07-12-b.md:9: body: the link '../../topics/gdpr/' leads to no page or "
+        "file of the site",
+        "bulletins/2018-07-12-b.md:9: body: the link '../../webinars/2018-07-30-w/' leads to no "
+        "page or file of the site; did you mean '../../webinars/2018-07-03-w/'?"]
+
+
+@pytest.mark.parametrize("href, meant", [
+    ("../2018-07-30-notice/", "../2018-07-03-notice/"),  # a mistyped date
+    ("/notices/2018-07-03-notise/", "/notices/2018-07-03-notice/"),  # from the root
+    ("../2018-07-03-notice/2018-07-03-notice.pfd", "../2018-07-03-notice/2018-07-03-notice.pdf"),
+    ("../../bulletin/", "../../bulletins/"),
+    ("../../webinars/2016-01-01-something-else/", None),  # nothing close: no guess
+])
+def test_a_link_that_leads_nowhere_suggests_the_address_meant(project, capsys, href, meant):
+    write(project, "content/notices/2018-07-03-notice.md", f"---\n{FIELDS}---\nHello.\n")
+    write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS}---\nHi.\n")
+    # Its page is /notices/2018-07-12-linking/: relative links start from there.
+    write(project, "content/notices/2018-07-12-linking.md", f"---\n{FIELDS}---\n[Link]({href})\n")
+    code, out, _ = run(capsys, "check")
+    assert code == 1 and len(out) == 1, out
+    assert out[0].startswith(f"content/notices/2018-07-12-linking.md:7: body: the link '{href}' "
+                             "leads to no page or file of the site")
+    if meant is None:
+        assert out[0].endswith("leads to no page or file of the site")
+    else:
+        assert out[0].endswith(f"; did you mean '{meant}'?")
 
 
 def test_check_finds_links_that_lead_nowhere_in_qa_answers(project, capsys):
