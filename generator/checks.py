@@ -91,8 +91,8 @@ def check(settings: Settings) -> Report:
     for record in records:
         lines = record.field_lines
 
-        def add(line, field_name, message):
-            report.findings.append(Problem(record.source, line, field_name, message))
+        def add(line, name, message):
+            report.findings.append(Problem(record.source, line, name, message))
 
         if repeats_title(record):
             add(lines.get("summary", 1), "summary", "only repeats the title; say in a sentence "
