@@ -49,21 +49,25 @@ def site_urls(catalogue: Catalogue, records: list[Record]) -> set[str]:
     return urls
 
 
+def _target(record: Record, href: str) -> str:
+    """The site path a link from the record's page leads to, without the leading '/'."""
+    path = unquote(urlsplit(href).path)
+    return posixpath.normpath(posixpath.join("/" + record.url, path)).lstrip("/")
+
+
 def broken_link(record: Record, href: str, urls: set[str]) -> bool:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:  # external, mailto:, or '#anchor'
         return False
-    target = posixpath.normpath(posixpath.join("/" + record.url, unquote(parts.path)))
-    target = target.lstrip("/")
+    target = _target(record, href)
     return target not in urls and target + "/" not in urls and target != "."
 
 
 def nearest(record: Record, href: str, urls: set[str]) -> str | None:
     """The address the author probably meant (a mistyped date or slug), written as they
     wrote theirs: relative to the record's page, or from the site's root."""
-    target = posixpath.normpath(posixpath.join("/" + record.url, unquote(urlsplit(href).path)))
     others = {u.rstrip("/") for u in urls if u and u != record.url}  # not the page itself
-    found = difflib.get_close_matches(target.strip("/"), others, n=1, cutoff=0.8)
+    found = difflib.get_close_matches(_target(record, href).rstrip("/"), others, n=1, cutoff=0.8)
     if not found:
         return None
     url = "/" + found[0] + ("/" if found[0] + "/" in urls else "")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from dataclasses import dataclass
 
 ALLOW_MARK = "commsite: allow"
@@ -36,7 +37,6 @@ DATE_OF_BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date{_S}+of{_S}+birth\b|born(?
                            rf"(?:{_S}|[:,\-])*(?:is{_S}+|was{_S}+)?{DATE}", re.I)
 # Words without which DATE_OF_BIRTH cannot match: most records have none of them.
 BIRTH_WORDS = ("dob", "d.o", "do.", "birth", "born")
-_LINE_END = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,10 @@ class PrivacyScanner:
         # Each pattern runs once over the whole text (a thousand records' lines one by one
         # took most of `commsite check`'s time); no pattern crosses a line end, so a
         # finding is the finding of its line alone.
-        starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
-        allowed = ({i for i, line in enumerate(text.split("\n")) if ALLOW_MARK in line}
-                   if ALLOW_MARK in text else set())
-        found: list[tuple[int, int, Finding]] = []  # (line index, position, finding)
+        lines = text.split("\n")
+        starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        allowed = {i for i, line in enumerate(lines) if ALLOW_MARK in line}
+        found: list[tuple[int, int, Finding]] = []  # (line index, kind's rank, finding)
 
         def line_of(position: int) -> int | None:
             index = bisect.bisect_right(starts, position) - 1
