@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
 
-ONE_PROCESS = ("import sys; from generator import cli, parallel; parallel.MIN_ITEMS = 10**9; "
+ONE_PROCESS = ("import sys; from commsite import cli, parallel; parallel.MIN_ITEMS = 10**9; "
                "sys.exit(cli.main(sys.argv[1:]))")
 
 

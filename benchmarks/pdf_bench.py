@@ -138,10 +138,10 @@ def _bare_render(item: tuple[str, str, str]) -> None:
 def bare_loop(config: Path, processes: int, out: Path) -> tuple[float, float, int]:
     """Plain WeasyPrint over the same print HTML the build renders: no cache, no pool of
     ours, no guard, WeasyPrint's own fetcher. Returns (seconds, CPU seconds, documents)."""
-    from generator.catalogue import Catalogue
-    from generator.pdf.document import print_html
-    from generator.records import load_records
-    from generator.settings import Settings
+    from commsite.catalogue import Catalogue
+    from commsite.pdf.document import print_html
+    from commsite.records import load_records
+    from commsite.settings import Settings
 
     import yaml
 
@@ -193,7 +193,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="commsite-pdf-bench-"))
     cores = os.cpu_count() or 1
-    from generator.pdf.system import harfbuzz_subset_available
+    from commsite.pdf.system import harfbuzz_subset_available
     from importlib.metadata import version
 
     print(f"commsite PDF benchmark: N={args.n}, {cores} cores, {cores} PDF worker processes "

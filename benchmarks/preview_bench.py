@@ -83,7 +83,7 @@ def settle(log: Path, count: int, limit: float = 60) -> None:
 
 def start_server(project: Path, port: int, log) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "-f", str(project / "mkdocs.yml"), "serve",
+        [sys.executable, "-m", "commsite.cli", "-f", str(project / "mkdocs.yml"), "serve",
          "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1",

@@ -21,8 +21,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from generator.settings import Settings
-from generator.site import Site
+from commsite.settings import Settings
+from commsite.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.problems import RecordError
-from generator.records import load_records
-from generator.settings import Settings
+from commsite.problems import RecordError
+from commsite.records import load_records
+from commsite.settings import Settings
 
 F = "title: T\ndate: 2018-07-12\naudience: la\nsummary: S\n"
 LAUGHS = (b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'

@@ -22,10 +22,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from generator.archive import month_label
-from generator.fileinfo import human_size
-from generator.records import load_records, topic_slug
-from generator.settings import Settings
+from commsite.archive import month_label
+from commsite.fileinfo import human_size
+from commsite.records import load_records, topic_slug
+from commsite.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "content", "bulletins", "webinars")

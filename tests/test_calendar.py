@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
-from generator import ics
+from commsite import ics
 
 from .test_feeds import HOSTILE_ACTION, HOSTILE_TITLE, LONG_TITLE, WEBINARS, published
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.cli import main
-from generator.privacy import PrivacyScanner, nhs_number_valid
-from generator.records import load_records
-from generator.settings import Settings
-from generator.source import read_source
+from commsite.cli import main
+from commsite.privacy import PrivacyScanner, nhs_number_valid
+from commsite.records import load_records
+from commsite.settings import Settings
+from commsite.source import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = """site_name: Test

@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from generator.records import load_records
-from generator.settings import Settings
+from commsite.records import load_records
+from commsite.settings import Settings
 
 from .test_build import mkdocs_build
 

@@ -19,10 +19,10 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import feeds
-from generator.catalogue import Catalogue
-from generator.project import load_project
-from generator.records import load_records
+from commsite import feeds
+from commsite.catalogue import Catalogue
+from commsite.project import load_project
+from commsite.records import load_records
 
 from .test_build import copy_project, mkdocs_build
 

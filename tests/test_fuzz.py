@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.problems import RecordError
-from generator.records import load_records
-from generator.settings import Settings
+from commsite.problems import RecordError
+from commsite.records import load_records
+from commsite.settings import Settings
 
 FIELDS = ["title", "date", "audience", "summary", "topics", "updated", "changes", "draft", "pdf",
           "attachments", "slides", "recording", "qa", "body", "tittle", "", "- x", "? y"]

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.catalogue import Catalogue
-from generator.pages import PageRenderer
-from generator.records import load_records
-from generator.settings import Settings
+from commsite.catalogue import Catalogue
+from commsite.pages import PageRenderer
+from commsite.records import load_records
+from commsite.settings import Settings
 
 from .test_build import ROOT, mkdocs_build
 

@@ -13,8 +13,8 @@ from urllib.parse import urljoin
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.mailout import WIDTH
-from generator.pages import long_date
+from commsite.mailout import WIDTH
+from commsite.pages import long_date
 
 from .test_feeds import HOSTILE_ACTION, HOSTILE_SUMMARY, HOSTILE_TITLE, published
 

@@ -1,7 +1,7 @@
 """Loading shared out between processes gives what one process gives.
 
 A load of many records reads, validates and renders them on every core
-(generator/parallel.py). Each case runs in a fresh interpreter, as `commsite`
+(generator/commsite/parallel.py). Each case runs in a fresh interpreter, as `commsite`
 and `mkdocs build` do: forking is only used while a process has one thread,
 and the test runner may have others.
 """
@@ -35,7 +35,7 @@ def python(code: str, *args: str) -> str:
 def test_results_come_back_in_order_from_other_processes():
     out = python("""
         import json, os
-        from generator import parallel
+        from commsite import parallel
         parallel.cores = lambda: 2  # a one-core machine shares out too, for the test
         results = parallel.map_shares(lambda chunk: [(x * x, os.getpid()) for x in chunk],
                                       range(500))
@@ -50,7 +50,7 @@ def test_results_come_back_in_order_from_other_processes():
 def test_many_cores_and_few_items_start_few_processes():
     out = python("""
         import json, os
-        from generator import parallel
+        from commsite import parallel
         parallel.cores = lambda: 64
         results = parallel.map_shares(lambda chunk: [os.getpid() for x in chunk], range(100))
         print(json.dumps({"pids": sorted(set(results)), "n": len(results), "me": os.getpid()}))
@@ -72,7 +72,7 @@ def test_many_cores_and_few_items_start_few_processes():
 def test_the_work_stays_in_this_process(case, code):
     out = python(f"""
         import json, os
-        from generator import parallel
+        from commsite import parallel
         parallel.cores = lambda: 2
 {textwrap.indent(code, " " * 8)}
         results = parallel.map_shares(lambda chunk: [os.getpid() for x in chunk], items)
@@ -86,7 +86,7 @@ def test_the_work_stays_in_this_process(case, code):
 def test_a_killed_worker_costs_time_not_results():
     out = python("""
         import json, os
-        from generator import parallel
+        from commsite import parallel
         parallel.cores = lambda: 2
         me = os.getpid()
 
@@ -102,7 +102,7 @@ def test_a_killed_worker_costs_time_not_results():
 
 CHECK = """
     import sys
-    from generator import cli, parallel
+    from commsite import cli, parallel
     parallel.cores = lambda: 2
     if sys.argv[2] == "one process":
         parallel.MIN_ITEMS = 10 ** 9
@@ -146,9 +146,9 @@ def test_a_build_loads_the_same_records_either_way(tmp_path):
     out = python("""
         import sys
         from pathlib import Path
-        from generator import body, parallel
-        from generator.project import load_project
-        from generator.records import load_records
+        from commsite import body, parallel
+        from commsite.project import load_project
+        from commsite.records import load_records
         parallel.cores = lambda: 2
         settings = load_project(Path(sys.argv[1]))
         shared = load_records(settings)

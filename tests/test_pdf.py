@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.pdf import PdfFailure, PdfRenderer, PrintJob, document, print_job, system
-from generator.pdf.pool import RenderPool
-from generator.site import BuildFailure, Site
+from commsite.pdf import PdfFailure, PdfRenderer, PrintJob, document, print_job, system
+from commsite.pdf.pool import RenderPool
+from commsite.site import BuildFailure, Site
 
 from .pdf_helpers import (BULLETIN, NOTICE, PROGRESS, ROOT, assert_safe, build, built_counts,
                           counts, hostile_html, mkdocs_build, mkdocs_project, outline_titles, png,
@@ -395,8 +395,8 @@ def test_weasyprint_is_imported_in_the_workers_only(tmp_path):
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from generator.settings import Settings\n"
-        "from generator.site import Site\n"
+        "from commsite.settings import Settings\n"
+        "from commsite.site import Site\n"
         f"site = Site(Settings(root=Path({str(root)!r}), cache_dir=Path({str(root)!r}) / 'c'))\n"
         "site.load(); site.start_pdfs(); print(site.finish_pdfs()); site.close()\n"
         "print('weasyprint in host:', any(m.split('.')[0] == 'weasyprint' for m in sys.modules))\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.pdf import PdfRenderer, PrintJob
+from commsite.pdf import PdfRenderer, PrintJob
 
 from .pdf_helpers import (assert_safe, build, counts, embedded_files, every_byte, hostile_html,
                           png, project, record, secrets, spy_server, text_of, write)
@@ -100,7 +100,7 @@ def test_without_the_body_sanitiser_nothing_is_embedded_even_from_the_records_fo
 
 def test_the_fetcher_allows_data_urls_and_the_records_own_files_only(tmp_path, spy_server,
                                                                       secrets):
-    from generator.pdf.fetcher import SafeFetcher
+    from commsite.pdf.fetcher import SafeFetcher
 
     port, requests = spy_server
     secret, _ = secrets

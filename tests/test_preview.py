@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
+from commsite import cli
 
 from .test_build import ROOT, copy_project, mkdocs_build
 
@@ -79,7 +79,7 @@ class Server:
         self.log = project / "serve.log"
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "generator.cli", "-f", str(project / "mkdocs.yml"),
+                [sys.executable, "-m", "commsite.cli", "-f", str(project / "mkdocs.yml"),
                  "serve", *options, "--dev-addr", self.base[7:-1]],
                 cwd=project, stdout=log, stderr=subprocess.STDOUT, env=ENV,
                 start_new_session=True)

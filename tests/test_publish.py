@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.publish import STAGING_MARK, discard, publish, staging_dir
+from commsite.publish import STAGING_MARK, discard, publish, staging_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.problems import RecordError
-from generator.records import load_records
-from generator.settings import Settings
+from commsite.problems import RecordError
+from commsite.records import load_records
+from commsite.settings import Settings
 
 # The four required fields, lines 2-5 of a Markdown record (line 1 is '---').
 FIELDS = "title: T\ndate: 2018-07-12\naudience: la\nsummary: S\n"

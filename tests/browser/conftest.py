@@ -21,9 +21,9 @@ from urllib.parse import urljoin
 
 import pytest
 
-from generator.archive import month_label
-from generator.records import Record, load_records, topic_slug
-from generator.settings import Settings
+from commsite.archive import month_label
+from commsite.records import Record, load_records, topic_slug
+from commsite.settings import Settings
 from tests.test_build import ROOT, copy_project, mkdocs_build
 
 CHROMIUM = os.environ.get("COMMSITE_CHROMIUM", "/usr/bin/chromium")

@@ -178,5 +178,5 @@ def flat(text: str) -> str:
 
 
 def topic_slug(label: str) -> str:
-    from generator.records import topic_slug as slug
+    from commsite.records import topic_slug as slug
     return slug(label)

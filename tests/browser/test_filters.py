@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
-from generator.records import topic_slug
+from commsite.records import topic_slug
 
 from .conftest import FACETS
 

@@ -1,7 +1,7 @@
 """The last check before layout: elements that would make WeasyPrint embed or load
 another document are removed from the tree WeasyPrint itself parsed.
 
-Record HTML is already cleaned by nh3 when the body is rendered (`generator.body`),
+Record HTML is already cleaned by nh3 when the body is rendered (`commsite.body`),
 so this finds nothing in a normal build. It is here so the PDF package is safe on
 its own terms, whatever HTML a host hands it: it works on the very tree WeasyPrint
 lays out, so no difference between two HTML parsers can smuggle a tag past it.
