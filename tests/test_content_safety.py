@@ -206,6 +206,26 @@ def test_every_optional_field_and_none(site):
     assert "Minimal" in pdf_text(out / minimal.pdf_url)
 
 
+def test_the_site_carries_its_headers_for_netlify_cloudflare_and_apache(site):
+    """csp.txt, _headers and .htaccess say the same three headers, in each host's syntax."""
+    _, out, _ = site
+    csp = (out / "csp.txt").read_text().removeprefix("Content-Security-Policy: ").strip()
+    assert "frame-ancestors 'self'" in csp
+    expected = {"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "strict-origin-when-cross-origin"}
+    netlify = (out / "_headers").read_text().splitlines()
+    assert netlify[0] == "/*"  # every path of the site
+    assert dict(line.strip().split(": ", 1) for line in netlify[1:]) == expected
+    apache = (out / ".htaccess").read_text().splitlines()
+    assert apache[0] == "<IfModule mod_headers.c>" and apache[-1] == "</IfModule>"
+    said = {}
+    for line in apache[1:-1]:
+        words = line.split(None, 4)
+        assert words[:3] == ["Header", "always", "set"], line
+        said[words[3]] = words[4].removeprefix('"').removesuffix('"')
+    assert said == expected
+
+
 def test_every_page_carries_a_strict_policy_that_allows_exactly_its_inline_scripts(site):
     _, out, _ = site
     header = (out / "csp.txt").read_text()

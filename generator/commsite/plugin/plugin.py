@@ -16,8 +16,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from ..csp import policy as csp_policy
 from ..csp import with_meta_policy
+from ..headers import host_files
 from ..publish import discard, publish, staging_dir
 from ..project import ProjectError, settings_from_options
 from ..site import BuildFailure, Site
@@ -249,9 +249,9 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
 
     def on_post_build(self, config):
         self.site.close()
-        # One policy for every page, for hosts that send it as a header (README: Hosting).
-        Path(config.site_dir, "csp.txt").write_text(
-            f"Content-Security-Policy: {csp_policy(self._script_hashes, header=True)}\n")
+        # One policy for every page, and the headers hosts read from files (README: Hosting).
+        for name, text in host_files(self._script_hashes).items():
+            Path(config.site_dir, name).write_text(text, encoding="utf-8")
         if not self.preview:  # a preview rewrites only some pages: keep every page's hashes
             self._script_hashes.clear()
         if self.preview:
