@@ -27,7 +27,10 @@ system-tests:
 site: system $(BIN)/mkdocs
 	$(BIN)/mkdocs build --strict --site-dir site
 	@echo
-	@echo "The example site is in $(CURDIR)/site/ : open $(CURDIR)/site/index.html, or run 'make serve'."
+	@echo "The example site is built in $(CURDIR)/site/ (its addresses need a web server, so"
+	@echo "opening the files directly does not work). To look at it, run:"
+	@echo "    make serve        (or: $(BIN)/commsite serve)"
+	@echo "and open http://127.0.0.1:8000/"
 
 test: system-tests $(BIN)/mkdocs node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest

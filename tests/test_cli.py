@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from commsite.blank import PLACEHOLDER
 from commsite.cli import main
 from commsite.privacy import PrivacyScanner, nhs_number_valid
 from commsite.records import load_records
@@ -58,13 +59,25 @@ def test_new_writes_a_named_record_that_loads_once_filled_in(project, capsys):
     code, out, _ = run(capsys, "new", "bulletin", "--title", "LA Bulletin – 12 July 2018",
                        "--date", "2018-07-12", "--audience", "la")
     assert code == 0
-    assert out == ["bulletins/2018-07-12-la-bulletin-12-july-2018.md"]
+    assert out == [
+        "bulletins/2018-07-12-la-bulletin-12-july-2018.md",
+        "A draft dated 2018-07-12. Next:",
+        "  1. edit bulletins/2018-07-12-la-bulletin-12-july-2018.md: the summary, the topics and "
+        "the text",
+        "  2. preview it: run 'commsite serve' and open "
+        "http://127.0.0.1:8000/bulletins/2018-07-12-la-bulletin-12-july-2018/",
+        "  3. run 'commsite check' and fix what it lists",
+        "  4. to publish it, remove the line 'draft: true'; the next build publishes it on "
+        "2018-07-12 or later"]
     path = project / out[0]
     text = path.read_text()
     assert '# Who it is for: one key or a list. Allowed: la, users' in text
     record = load_records(Settings(root=project))[0]
-    assert (record.title, record.date.isoformat(), record.audiences) == (
-        "LA Bulletin – 12 July 2018", "2018-07-12", ("la",))
+    assert (record.title, record.date.isoformat(), record.audiences, record.draft) == (
+        "LA Bulletin – 12 July 2018", "2018-07-12", ("la",), True)
+    # The placeholders are the template's own, recognisable by one constant.
+    assert record.summary == f"{PLACEHOLDER} one or two sentences about LA Bulletin – 12 July 2018."
+    assert f"{PLACEHOLDER} write the bulletin here" in text
     # It refuses to overwrite.
     code, _, err = run(capsys, "new", "bulletin", "--title", "LA Bulletin – 12 July 2018",
                        "--date", "2018-07-12")
@@ -75,13 +88,20 @@ def test_new_writes_a_named_record_that_loads_once_filled_in(project, capsys):
 
 def test_new_puts_each_type_in_its_folder_and_webinars_get_their_fields(project, capsys):
     assert run(capsys, "new", "notice", "--title", "Use secure passwords", "--date",
-               "2018-01-01", "--audience", "users", "--audience", "la")[1] == [
-        "content/notices/2018-01-01-use-secure-passwords.md"]
+               "2018-01-01", "--audience", "users", "--audience", "la")[1][0] == \
+        "content/notices/2018-01-01-use-secure-passwords.md"
     code, out, _ = run(capsys, "new", "webinar", "--title", "LA Webinar", "--date", "2018-07-03")
-    assert out == ["webinars/2018-07-03-la-webinar.md"]
+    assert out[0] == "webinars/2018-07-03-la-webinar.md"
     assert "# start: YYYY-MM-DD HH:MM" in (project / out[0]).read_text()
     records = {r.type.key: r for r in load_records(Settings(root=project))}
     assert records["notice"].audiences == ("users", "la")
+
+
+def test_new_says_when_it_used_today_s_date(project, capsys):
+    code, out, _ = run(capsys, "--build-date", "2026-12-09", "new", "notice", "--title", "Hi")
+    assert code == 0 and out[0] == "content/notices/2026-12-09-hi.md"
+    assert out[1] == "A draft dated 2026-12-09, today: give --date YYYY-MM-DD for another day. Next:"
+    assert "date: 2026-12-09\n" in (project / out[0]).read_text()
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -195,9 +215,9 @@ def test_check_finds_personal_data_and_accepts_a_marked_line(project, capsys):
     assert out == [
         f"bulletins/2018-07-12-b.md:7: personal data: an NHS number (ending …19, valid check digit){tail}",
         f"bulletins/2018-07-12-b.md:9: personal data: a UK phone number (ending …58) that is not in "
-        f"the allowed list (commsite: allowed_phone_numbers){tail}",
-        f"bulletins/2018-07-12-b.md:10: personal data: an email address at 'gmail.com', outside the "
-        f"allowed domains (nhs.net){tail}",
+        f"allowed_phone_numbers (set under the commsite plugin in mkdocs.yml){tail}",
+        f"bulletins/2018-07-12-b.md:10: personal data: an email address at 'gmail.com', outside "
+        f"allowed_email_domains (nhs.net; set under the commsite plugin in mkdocs.yml){tail}",
         f"bulletins/2018-07-12-b.md:11: personal data: a date of birth{tail}",
     ]
 

@@ -17,56 +17,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .blank import new_record
 from .project import ProjectError, load_project
 from .records import topic_slug
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-TEMPLATE = """---
-# The title readers see. Changing it later never changes the web address.
-title: {title}
-# The publication date, YYYY-MM-DD. A date in the future keeps the record off the site until then.
-date: {date}
-# Who it is for: one key or a list. Allowed: {audience_keys}
-audience: {audience}
-# One or two plain sentences (at most 300 characters) for listings: what it covers or asks.
-summary: {summary}
-# Topic labels readers filter by, e.g. [GDPR, Anti-spoofing]. Reuse existing labels.
-topics: []
-# draft: true            # keep it off the site while you write
-# pdf: false             # no PDF for this record
-# updated: YYYY-MM-DD    # the date of the latest change, and what changed:
-# changes:
-#   - date: YYYY-MM-DD
-#     note: What changed.
-# review_by: YYYY-MM-DD  # `commsite check` reminds you when this date has passed
-# superseded_by: NAME    # the file name (without .md) of the record that replaces this one
-# action_required: What readers must do.
-# deadline: YYYY-MM-DD   # the date by which they must do it
-# attachments:           # files in this folder, e.g. attachments/notes.pdf
-#   - file: attachments/notes.pdf
-#     title: Release notes
-{extra}---
-
-Write the {kind} here in Markdown, in place of this line.
-
-<!-- Start headings at '##': the title is the page's only top heading.
-     Images are files in this folder and need alt text: ![What the image shows](images/chart.png) -->
-"""
-
-WEBINAR_EXTRA = """# start: YYYY-MM-DD HH:MM  # when it starts (UK time); with duration, readers can add it to a calendar
-# duration: 60           # minutes
-# slides: slides/deck.pdf
-# recording: https://...
-# qa:                    # the Q&A log
-#   - question: The question?
-#     answer: The answer, in Markdown.
-"""
-
-
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
-
+PREVIEW_ADDRESS = "http://127.0.0.1:8000/"  # where `commsite serve` (mkdocs serve) listens
 
 def cmd_new(args, settings) -> int:
     rtype = settings.type(args.type)
@@ -91,13 +47,28 @@ def cmd_new(args, settings) -> int:
         return EXIT_FINDINGS
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
-    path.write_text(TEMPLATE.format(
-        title=_quote(args.title), date=date, audience_keys=", ".join(settings.audiences),
-        audience=audiences[0] if len(audiences) == 1 else f"[{', '.join(audiences)}]",
-        summary=_quote(f"TODO: one or two sentences about {args.title}."), kind=rtype.label.lower(),
-        extra=WEBINAR_EXTRA if rtype.key == "webinar" else ""), encoding="utf-8")
-    print(path.relative_to(settings.root).as_posix())
+    text = new_record(type_key=rtype.key, kind=rtype.label.lower(), title=args.title, date=date,
+                      audiences=audiences, audience_keys=settings.audiences)
+    with open(path, "x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+        out.write(text)
+    rel = path.relative_to(settings.root).as_posix()
+    print(rel)
+    print(next_steps(rel, f"{rtype.url}/{slug}/", date, args.date is None))
     return EXIT_CLEAN
+
+
+def next_steps(rel: str, url: str, date: str, defaulted: bool) -> str:
+    """What `commsite new` and `commsite import` tell the author to do with the new draft."""
+    when = (f"dated {date}, today: give --date YYYY-MM-DD for another day" if defaulted
+            else f"dated {date}")
+    return "\n".join([
+        f"A draft {when}. Next:",
+        f"  1. edit {rel}: the summary, the topics and the text",
+        f"  2. preview it: run 'commsite serve' and open {PREVIEW_ADDRESS}{url}",
+        "  3. run 'commsite check' and fix what it lists",
+        "  4. to publish it, remove the line 'draft: true'; the next build publishes it "
+        f"on {date} or later",
+    ])
 
 
 def cmd_check(args, settings) -> int:

@@ -106,14 +106,15 @@ class PrivacyScanner:
                 continue
             if phone_key(match[0]) not in self.allowed_phones:
                 found.append((index, 1, Finding(first_line + index, "phone number", "a UK phone "
-                              f"number (ending {_tail(match[0])}) that is not in the allowed "
-                              "list (commsite: allowed_phone_numbers)")))
+                              f"number (ending {_tail(match[0])}) that is not in allowed_phone_numbers "
+                              "(set under the commsite plugin in mkdocs.yml)")))
         for match in EMAIL.finditer(text) if "@" in text else ():
             index = line_of(match.start())
             if index is not None and not self._domain_allowed(match[1]):
                 found.append((index, 2, Finding(first_line + index, "email address", "an email "
-                              f"address at '{match[1]}', outside the allowed domains "
-                              f"({', '.join(self.allowed_domains) or 'none set'})")))
+                              f"address at '{match[1]}', outside allowed_email_domains "
+                              f"({', '.join(self.allowed_domains) or 'none set'}; set under "
+                              "the commsite plugin in mkdocs.yml)")))
         lower = text.lower()
         births = DATE_OF_BIRTH.finditer(text) if any(w in lower for w in BIRTH_WORDS) else ()
         lines_of_birth = {line_of(m.start()) for m in births} - {None}
