@@ -7,9 +7,7 @@ from __future__ import annotations
 from html import escape
 import logging
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -18,6 +16,7 @@ from mkdocs.structure.toc import get_toc
 
 from ..csp import with_meta_policy
 from ..headers import host_files
+from ..plan import Page, Plan, scripts, stylesheets
 from ..publish import discard, publish, staging_dir
 from ..project import ProjectError, settings_from_options
 from ..site import BuildFailure, Site
@@ -25,24 +24,6 @@ from .config import CommsiteConfig
 from .preview import Preview, Tracked
 
 log = logging.getLogger("mkdocs.plugins.commsite")
-ASSETS = Path(__file__).parent.parent / "assets"
-ASSET_URI = "assets/commsite/"
-
-
-@dataclass
-class _Generated:
-    """A page the plugin makes: MkDocs gets an empty source, then our HTML."""
-
-    title: str
-    render: Callable[[], str]
-    description: str = ""
-    toc: list = field(default_factory=list)  # Python-Markdown toc_tokens
-    # Listings repeat what record pages say: indexing them only doubles search results.
-    searchable: bool = True
-    # A preview keeps a listing's HTML while these records' fields but the body stay the
-    # same (None: a record page, rendered every build). See preview.py.
-    lists: tuple | None = None
-    html: str | None = None  # rendered ahead of MkDocs in a preview, to know what changed
 
 
 class _CachedPdf(File):
@@ -79,9 +60,11 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         self._published: Path | None = None  # the site folder a build swaps into
         self._staging: Path | None = None
         self._script_hashes: set[str] = set()
-        self._generated: dict[str, _Generated] = {}  # by src_uri
+        self._generated: dict[str, Page] = {}  # the page plan, by src_uri
+        self._rendered: dict[str, str] = {}  # HTML rendered ahead of MkDocs in a preview
         self.preview: Preview | None = None  # `mkdocs serve --dirty`: rebuild what changed
         self._home: str | None = None
+        self._plan: Plan | None = None
 
     def on_startup(self, *, command, dirty):
         # `mkdocs serve` builds into its own temporary folder: nothing to protect there.
@@ -113,8 +96,8 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self.settings.preview = True
             self.settings.pdf = self.settings.pdf and (
                 self.config.preview_pdfs or os.environ.get("COMMSITE_PREVIEW_PDF") == "1")
-        config.extra_css.append(ASSET_URI + "commsite.css")
-        config.extra_javascript.append(ASSET_URI + "commsite.js")
+        config.extra_css.extend(stylesheets())
+        config.extra_javascript.extend(scripts())
         if not self._serving:
             # Build into a staging folder; on_post_build swaps it in only when all is written.
             self._published = Path(config.site_dir)
@@ -136,42 +119,24 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             raise PluginError(str(err)) from None
 
     def on_files(self, files: Files, config):
-        site, pages = self.site, self.site.pages
-        notices = self.settings.type("notice").url + "/"
+        self._plan = plan = Plan(self.site)
         for file in list(files):  # the plugin owns the notices folder
-            if file.src_uri.startswith(notices):
+            if file.src_uri.startswith(plan.owned_folder):
                 files.remove(file)
-        for asset in sorted(ASSETS.iterdir()):
-            files.append(File.generated(config, ASSET_URI + asset.name, abs_src_path=str(asset)))
-        self._generated.clear()
         made = Tracked if self.preview else File  # a preview decides which ones are modified
-
-        def page(src_uri, generated, inclusion=InclusionLevel.NOT_IN_NAV):
-            _take_over(files, src_uri)
-            files.append(made.generated(config, src_uri, content="", inclusion=inclusion))
-            self._generated[src_uri] = generated
-
-        for record in site.records:
-            page(f"{record.type.url}/{record.slug}.md", _Generated(
-                record.title, lambda r=record: pages.record(r), record.summary, record.body.toc))
-            for local in record.local_files:
-                files.append(made.generated(config, record.url + local.rel,
-                                            abs_src_path=str(local.path)))
-            if site.wants_pdf(record):
-                pdf = made if self.preview else _CachedPdf
-                files.append(pdf.generated(config, record.pdf_url,
-                                           abs_src_path=str(site.pdf_target(record))))
-        listed = InclusionLevel.UNDEFINED  # in the nav where mkdocs.yml puts them
-        for listing in site.catalogue.listings():
-            page(listing.url + "index.md", _Generated(
-                listing.title, lambda l=listing: pages.listing(l), searchable=False,
-                lists=listing.records), listed)
-        page("topics/index.md", _Generated("Topics", pages.topics_index, searchable=False,
-                                           lists=site.records), listed)
-        page("archive/index.md", _Generated("Archive", pages.archive_index, searchable=False,
-                                            lists=site.records), listed)
+        self._generated = {page.source: page for page in plan.pages}
+        self._rendered.clear()
+        for page in plan.pages:
+            _take_over(files, page.source)
+            files.append(made.generated(
+                config, page.source, content="",
+                # listings are in the nav where mkdocs.yml puts them
+                inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV))
+        for copied in plan.files:
+            kind = _CachedPdf if copied.pdf and not self.preview else made
+            files.append(kind.generated(config, copied.path, abs_src_path=str(copied.source)))
         # Feeds, calendar files and bulletin emails: text the core renders, served as is.
-        texts = site.text_files(self.preview.emails if self.preview else None)
+        texts = plan.texts(self.preview.emails if self.preview else None)
         for src_uri, text in texts.items():
             _take_over(files, src_uri)
             files.append(made.generated(config, src_uri, content=text))
@@ -185,16 +150,16 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         preview.start(config, site)
         for src_uri, generated in self._generated.items():
             if generated.lists is None:
-                generated.html = generated.render()
+                html = generated.render()
             else:
-                generated.html = preview.fragment(f"{src_uri}\n{generated.title}",
-                                                  generated.lists, generated.render)
+                html = preview.fragment(f"{src_uri}\n{generated.title}", generated.lists,
+                                        generated.render)
+            self._rendered[src_uri] = html
             preview.track(files.get_file_from_path(src_uri), generated.title,
-                          generated.description, generated.toc, generated.searchable,
-                          generated.html)
+                          generated.description, generated.toc, generated.searchable, html)
         home = files.get_file_from_path("index.md")
         if home is not None:
-            self._home = preview.fragment("index.md", site.records, site.pages.home)
+            self._home = preview.fragment("index.md", site.records, self._plan.home)
             preview.track_written(home, self._home)
         for src_uri, text in texts.items():
             preview.track(files.get_file_from_path(src_uri), text)
@@ -218,13 +183,14 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
 
     def on_page_content(self, html, page, config, files):
         if page.file.src_uri == "index.md":
-            return html + (self._home if self.preview else self.site.pages.home())
+            return html + (self._home if self.preview else self._plan.home())
         generated = self._generated.get(page.file.src_uri)
         if generated is None:
             return html
         if generated.toc:
             page.toc = get_toc(generated.toc)
-        return generated.html if generated.html is not None else generated.render()
+        html = self._rendered.get(page.file.src_uri)
+        return html if html is not None else generated.render()
 
     def on_env(self, env, config, files):
         try:
