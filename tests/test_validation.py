@@ -185,6 +185,79 @@ def test_a_key_given_twice(tmp_path, fields, expected):
     assert problems(tmp_path) == [expected]
 
 
+# --- Text pasted from Word: curly quotes, non-breaking spaces, en dashes ----------------
+
+CURLY = ("YAML syntax error: the value of 'title' is in curly quotes “ ”, as Word writes them, "
+         "which YAML does not read as quotes; use straight quotes: ")
+
+
+def test_curly_quotes_from_word_are_named_and_the_other_fields_still_checked(tmp_path):
+    write(tmp_path, "bulletins/x.md", md("title: “LA Bulletin: 9 December 2026”\n"
+                                         "date: 2026-12-09\naudience: LA\nsummary: S\n"))
+    assert problems(tmp_path) == [
+        f'bulletins/x.md:2: {CURLY}title: "LA Bulletin: 9 December 2026"',
+        "bulletins/x.md:4: audience: unknown key 'LA'; allowed: la, users"]
+
+
+def test_curly_single_quotes_in_a_list_item_and_in_a_yaml_record(tmp_path):
+    write(tmp_path, "webinars/w.yml", FIELDS + "topics:\n  - ‘Portal: new look’\n"
+          "body: Text.\n")
+    assert problems(tmp_path) == [
+        "webinars/w.yml:6: YAML syntax error: this list item is in curly quotes ‘ ’, as Word "
+        "writes them, which YAML does not read as quotes; use straight quotes: "
+        '- "Portal: new look"']
+
+
+def test_curly_quotes_that_read_as_text_are_left_alone(tmp_path):
+    write(tmp_path, "bulletins/x.md", md(FIELDS.replace("title: T", "title: “Use secure passwords”")))
+    assert load(tmp_path)[("bulletin", "x")].title == "“Use secure passwords”"
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ("title:\u00a0LA Bulletin\n" + FIELDS[8:],
+     "bulletins/x.md:2: YAML syntax error: there is a non-breaking space at line 2 column 7, "
+     "after 'title:'"),
+    (FIELDS + "topics:\n\u00a0 - GDPR\n",
+     "bulletins/x.md:7: YAML syntax error: there is a non-breaking space at line 7 column 1, "
+     "at the start of the line"),
+    (FIELDS + "topics:\n  -\u00a0GDPR\n",
+     "bulletins/x.md:7: YAML syntax error: there is a non-breaking space at line 7 column 4, "
+     "after '-'"),
+    (FIELDS + "topics:\u202f[GDPR]\n",
+     "bulletins/x.md:6: YAML syntax error: there is a narrow non-breaking space at line 6 "
+     "column 8, after 'topics:'"),
+])
+def test_non_breaking_spaces_are_named_with_line_and_column(tmp_path, fields, expected):
+    write(tmp_path, "bulletins/x.md", md(fields))
+    assert problems(tmp_path) == [expected + " (Word and web pages put them in pasted text); "
+                                  "YAML needs an ordinary space there: delete it and type a space"]
+
+
+def test_a_non_breaking_space_inside_a_value_is_text(tmp_path):
+    write(tmp_path, "bulletins/x.md", md(FIELDS.replace("title: T", "title: 9\u00a0December")))
+    assert load(tmp_path)[("bulletin", "x")].title == "9\u00a0December"
+
+
+@pytest.mark.parametrize("fields, expected", [
+    (FIELDS.replace("2018-07-12", "2018–07–12"),
+     "bulletins/x.md:3: date: '2018–07–12' is not a date in the form YYYY-MM-DD; it has en dashes "
+     "(–), as Word writes them, where ordinary hyphens (-) belong: write 2018-07-12"),
+    (FIELDS + "review_by: 2019—01-01\n",
+     "bulletins/x.md:6: review_by: '2019—01-01' is not a date in the form YYYY-MM-DD; it has em "
+     "dashes (—), as Word writes them, where ordinary hyphens (-) belong: write 2019-01-01"),
+])
+def test_word_dashes_in_dates_are_named(tmp_path, fields, expected):
+    write(tmp_path, "bulletins/x.md", md(fields))
+    assert problems(tmp_path) == [expected]
+
+
+def test_word_dashes_in_a_webinar_start(tmp_path):
+    write(tmp_path, "webinars/w.md", md(FIELDS + "start: 2018–07–03 14:00\nduration: 60\n"))
+    assert problems(tmp_path) == [
+        "webinars/w.md:6: start: '2018–07–03 14:00' is not allowed; it has en dashes (–), as Word "
+        "writes them, where ordinary hyphens (-) belong: write 2018-07-03 14:00"]
+
+
 # --- The fields: required, types, values -------------------------------------------------
 
 

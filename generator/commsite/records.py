@@ -152,11 +152,11 @@ def load_all(settings: Settings, scan: Callable[[Source], list[Problem]] | None 
         for rtype, path, rel in chunk:
             src, found = read_source(path, rel)
             record = None
-            if src is not None:
+            if src.fields_read:
                 found += checkers[rtype.key].check(src)
                 if not found:
                     record, found = _build(src, rtype, path.stem, renderer)
-            scanned = scan(src) if scan and src is not None else []
+            scanned = scan(src) if scan else []
             done.append((record, found, scanned, renderer.take_used()))
         return done
 

@@ -14,6 +14,7 @@ import re
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .pasted import dash_hint
 from .problems import Problem, did_you_mean, field_name
 from .settings import Settings
 
@@ -190,7 +191,7 @@ class Checker:
         elif kind == "uniqueItems":
             yield path, "lists the same value twice; give each once"
         elif kind == "pattern":
-            yield path, f"'{value}' is not allowed; it must be {allowed}"
+            yield path, f"'{value}' is not allowed{dash_hint(value) or f'; it must be {allowed}'}"
         else:  # a keyword added to the schema later: still one readable line
             yield path, f"{error.message}; it must be {allowed}"
 
@@ -198,6 +199,9 @@ class Checker:
 def _bad_date(value: str) -> str:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return f"'{value}' is not a real date (no such day); write it as YYYY-MM-DD, e.g. 2018-07-12"
+    hint = dash_hint(value)
+    if hint:
+        return f"'{value}' is not a date in the form YYYY-MM-DD{hint}"
     return f"'{value}' is not a date in the form YYYY-MM-DD; write it like 2018-07-12"
 
 

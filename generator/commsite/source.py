@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from .pasted import repair_curly_value, repair_spaces
 from .problems import Problem, field_name
 
 RECORD_SUFFIXES = (".md", ".yml", ".yaml")
@@ -66,6 +67,7 @@ class Source:
     text: str = ""  # the whole file, line ends made '\n', for checks that read it all
     body_line: int = 1  # line of the file where the Markdown body starts
     start_line: int = 1  # line of the opening `---` or the first line of a YAML record
+    fields_read: bool = True  # False: the file's problems kept its fields from being read
 
     def line_of(self, path: tuple) -> int:
         """The line of a field, or of its nearest parent that has one."""
@@ -76,12 +78,18 @@ class Source:
         return self.start_line
 
 
-def read_source(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
-    """Read a record file. Returns the source, or None with the problems that stopped it."""
+def read_source(path: Path, rel: str) -> tuple[Source, list[Problem]]:
+    """Read a record file: the source and its problems. Where problems kept the fields from
+    being read, `fields_read` is False (and `text` is what could be decoded)."""
     src = Source(path=path, rel=rel)
 
+    def unread(problems: list[Problem]):
+        # The fields could not be read; the text still goes to checks that read it all.
+        src.fields_read = False
+        return src, problems
+
     def fail(line: int, message: str, field_name: str = ""):
-        return None, [Problem(rel, line, field_name, message)]
+        return unread([Problem(rel, line, field_name, message)])
 
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
@@ -112,9 +120,9 @@ def read_source(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
     else:
         yaml_text, first_line = text, 1
 
-    data, lines_map, problems = _parse_yaml(yaml_text, first_line, rel)
-    if problems:
-        return None, problems
+    data, lines_map, problems = _parse_fields(yaml_text, first_line, rel)
+    if data is None and problems:
+        return unread(problems)
     if data is None:  # only '---' or comments: report the missing fields
         data = {}
     if not isinstance(data, dict):
@@ -128,7 +136,37 @@ def read_source(path: Path, rel: str) -> tuple[Source | None, list[Problem]]:
         if not isinstance(body, str):
             return fail(src.line_of(("body",)), "must be Markdown text (use 'body: |' and indent "
                                                 "the text below it)", "body")
-    return src, []
+    # Fields read despite problems (a key given twice, Word's characters repaired): the
+    # problems stop the record, but its fields are still checked in the same run.
+    return src, problems
+
+
+def _parse_fields(text: str, first_line: int, rel: str):
+    """_parse_yaml, after repairing what Word puts into pasted text: each repair is a
+    problem in plain words, and the repaired fields are still read, so that the fields'
+    own problems show in the same run."""
+    text, spaces = repair_spaces(text)
+    problems = [Problem(rel, index + first_line, "", "YAML syntax error: "
+                        + message.format(line=index + first_line))
+                for index, _, message in spaces]
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        # ': ' or ' #' inside curly quotes changes what the line means even where it reads
+        # (a field in a field, a comment): the author meant quotes.
+        repaired = repair_curly_value(line, only_if_misread=True)
+        if repaired is not None:
+            lines[index], message = repaired
+            problems.append(Problem(rel, index + first_line, "", f"YAML syntax error: {message}"))
+    while True:
+        data, lines_map, found = _parse_yaml("\n".join(lines), first_line, rel)
+        error = found[0] if data is None and found else None
+        index = error.line - first_line if error else -1
+        repaired = repair_curly_value(lines[index]) if 0 <= index < len(lines) else None
+        if repaired is None:
+            break
+        lines[index], message = repaired
+        problems.append(Problem(rel, error.line, "", f"YAML syntax error: {message}"))
+    return data, lines_map, sorted(problems + found)
 
 
 def _parse_yaml(text: str, first_line: int, rel: str, loader_class=_FastLoader):
