@@ -20,9 +20,11 @@ from pathlib import Path
 from .blank import new_record
 from .project import ProjectError, load_project
 from .records import topic_slug
+from .settings import default_types
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PREVIEW_ADDRESS = "http://127.0.0.1:8000/"  # where `commsite serve` (mkdocs serve) listens
+TYPE_KEYS = [t.key for t in default_types()]  # the record types, from where they are defined
 
 def cmd_new(args, settings) -> int:
     rtype = settings.type(args.type)
@@ -124,7 +126,7 @@ def parser() -> argparse.ArgumentParser:
                      "scheduled records and review dates follow it")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     new = sub.add_parser("new", help="write a new record from a template")
-    new.add_argument("type", choices=["bulletin", "webinar", "notice"])
+    new.add_argument("type", choices=TYPE_KEYS)
     new.add_argument("--title", required=True, help="the record's title")
     new.add_argument("--date", help="publication date, YYYY-MM-DD (default: today)")
     new.add_argument("--audience", action="append", help="an audience key; repeat for several")
@@ -132,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="check every record without building")
     chk.set_defaults(run=cmd_check)
     sch = sub.add_parser("schema", help="print the record format as JSON Schema")
-    sch.add_argument("--type", choices=["bulletin", "webinar", "notice"],
+    sch.add_argument("--type", choices=TYPE_KEYS,
                      help="one type's schema (default: every field of every type)")
     sch.set_defaults(run=cmd_schema)
     for name, run, text in (("build", cmd_build, "build the site into ./site"),
@@ -165,8 +167,9 @@ def main(argv=None) -> int:
         if args.build_date:
             settings.build_date = build_date
         return args.run(args, settings)
-    except ProjectError as err:
-        print(f"commsite {args.command}: {err}", file=sys.stderr)
+    except ProjectError as err:  # one line per wrong option
+        for line in str(err).splitlines():
+            print(f"commsite {args.command}: {line}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as err:  # a folder that cannot be read or written: say so, no traceback
         print(f"commsite {args.command}: {err.strerror}: {err.filename}", file=sys.stderr)

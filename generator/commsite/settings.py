@@ -54,17 +54,17 @@ class Settings:
     pdf: bool = True
     pdf_workers: int = 0  # 0: one per core
     pdf_timeout: float = 60.0  # seconds one document may take before it fails
-    cache_dir: Path | None = None  # rendered PDFs are kept here between builds
+    cache_dir: Path = Path(".cache/commsite")  # kept between builds (relative: to root)
     pdf_cache_days: float = 30  # PDFs no build has used for this long leave the cache; 0: never
+    max_file_mb: float = 100  # a bigger attachment, slide deck or image is refused
     preview: bool = False  # an author's preview: drafts shown with a banner
+    preview_pdfs: bool = False  # render PDFs in a preview too (off: a preview follows typing)
     # Contact details the organisation publishes on purpose: `commsite check` lets these be.
     allowed_phone_numbers: tuple[str, ...] = ()
     allowed_email_domains: tuple[str, ...] = ()
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
-        if self.cache_dir is None:
-            self.cache_dir = self.root / ".cache" / "commsite"
         self.cache_dir = Path(self.cache_dir)
         if not self.cache_dir.is_absolute():
             self.cache_dir = self.root / self.cache_dir

@@ -18,7 +18,7 @@ from ..csp import with_meta_policy
 from ..headers import host_files
 from ..plan import Page, Plan, scripts, stylesheets
 from ..publish import discard, publish, staging_dir
-from ..project import ProjectError, settings_from_options
+from ..options import ProjectError, settings_from_options
 from ..site import BuildFailure, Site
 from .config import CommsiteConfig
 from .preview import Preview, Tracked
@@ -65,6 +65,13 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         self.preview: Preview | None = None  # `mkdocs serve --dirty`: rebuild what changed
         self._home: str | None = None
         self._plan: Plan | None = None
+        self._written: dict = {}  # the options as the author wrote them
+
+    def load_config(self, options, config_file_path=None):
+        # The core checks and defaults the options (options.py): keep them as written.
+        self._written = dict(options) if isinstance(options, dict) else options
+        return super().load_config(options if isinstance(options, dict) else {},
+                                   config_file_path)
 
     def on_startup(self, *, command, dirty):
         # `mkdocs serve` builds into its own temporary folder: nothing to protect there.
@@ -83,11 +90,13 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             raise PluginError("commsite: set 'use_directory_urls: true' in mkdocs.yml; record "
                               "pages live at /<type>/<slug>/")
         root = Path(config.config_file_path).resolve().parent
-        docs = Path(config.docs_dir).resolve().relative_to(root).as_posix()
+        docs = os.path.relpath(Path(config.docs_dir).resolve(), root)
+        site_dir = os.path.relpath(Path(config.site_dir).resolve(), root)
         try:
-            self.settings = settings_from_options(root, dict(self.config), docs_dir=docs,
-                                                  site_name=config.site_name,
-                                                  site_url=config.site_url or "")
+            self.settings = settings_from_options(root, self._written, docs_dir=docs,
+                                                  site_dir=site_dir, site_name=config.site_name,
+                                                  site_url=config.site_url or "",
+                                                  config_name=Path(config.config_file_path).name)
         except ProjectError as err:
             raise PluginError(str(err)) from None
         if self._serving:
@@ -95,7 +104,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             # since each edit rebuilds the site and a preview should follow typing.
             self.settings.preview = True
             self.settings.pdf = self.settings.pdf and (
-                self.config.preview_pdfs or os.environ.get("COMMSITE_PREVIEW_PDF") == "1")
+                self.settings.preview_pdfs or os.environ.get("COMMSITE_PREVIEW_PDF") == "1")
         config.extra_css.extend(stylesheets())
         config.extra_javascript.extend(scripts())
         if not self._serving:
