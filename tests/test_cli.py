@@ -133,6 +133,9 @@ def test_check_reports_validation_problems_and_its_own_findings(project, capsys)
     assert out == [
         "bulletins/2018-07-12-a.md:3: date: '2018-02-30' is not a real date (no such day); "
         "write it as YYYY-MM-DD, e.g. 2018-07-12",
+        # A record whose fields are wrong still has its links checked, in the same run.
+        "bulletins/2018-07-12-a.md:7: body: the link '../../webinars/nope/' leads to no page or "
+        "file of the site",
         "bulletins/2018-07-13-b.md:5: summary: only repeats the title; say in a sentence what the "
         "reader will find or must do",
         "bulletins/2018-07-13-b.md:6: review_by: 2018-09-01 has passed; review the record, then "
@@ -240,6 +243,42 @@ def test_check_finds_personal_data_in_a_file_that_does_not_validate(project, cap
     assert out[1].startswith("bulletins/2018-07-12-b.md:7: personal data: a UK phone number "
                              "(ending …23)")
     assert len(out) == 2
+
+
+def test_one_run_lists_every_problem_of_every_file(project, capsys):
+    """YAML errors, field errors, alt text, links and personal data, all at once."""
+    write(project, "bulletins/2018-07-10-a.md", "---\ntitle: “LA Bulletin: 10 July”\n"
+          "date: 2018-07-10\naudience: la\nsummary: [unclosed\n---\n"
+          "Patient 943 476 5919.\n")
+    write(project, "bulletins/2018-07-11-b.md", "---\ntitle: B\ndate: 2018-07-11\n"
+          "audience: LA\nsummary: A summary that says more.\n---\n"
+          "![](chart.png)\n\nSee [the old one](../2016-01-01-old-news/) or ring 020 7946 0958.\n")
+    write(project, "bulletins/2018-07-12-c.md", f"---\n{FIELDS}---\n"
+          "See [b](../2018-07-11-b/) and [nothing](../../webinars/gone/).\n")
+    code, out, _ = run(capsys, "check")
+    tail = "; remove it, or add 'commsite: allow' to the line if it is meant to be published"
+    assert code == 1
+    assert out == [
+        "bulletins/2018-07-10-a.md:2: YAML syntax error: the value of 'title' is in curly quotes "
+        "“ ”, as Word writes them, which YAML does not read as quotes; use straight quotes: "
+        'title: "LA Bulletin: 10 July"',
+        "bulletins/2018-07-10-a.md:5: YAML syntax error: a list opened with '[' on this line is "
+        "not closed with ']' (the YAML reader says: while parsing a flow sequence expected ',' "
+        "or ']', but got '<stream end>')",
+        f"bulletins/2018-07-10-a.md:7: personal data: an NHS number (ending …19, valid check "
+        f"digit){tail}",
+        "bulletins/2018-07-11-b.md:4: audience: unknown key 'LA'; allowed: la, users",
+        "bulletins/2018-07-11-b.md:7: body: image: 'chart.png' does not exist in bulletins/; "
+        "check the spelling",
+        "bulletins/2018-07-11-b.md:7: body: the image 'chart.png' has no alt text; describe it: "
+        "![what the image shows](chart.png)",
+        "bulletins/2018-07-11-b.md:9: body: the link '../2016-01-01-old-news/' leads to no page or file "
+        "of the site",
+        "bulletins/2018-07-11-b.md:9: personal data: a UK phone number (ending …58) that is not "
+        f"in allowed_phone_numbers (set under the commsite plugin in mkdocs.yml){tail}",
+        "bulletins/2018-07-12-c.md:7: body: the link '../../webinars/gone/' leads to no page or "
+        "file of the site",
+    ]
 
 
 @pytest.mark.parametrize("number, valid", [

@@ -258,6 +258,22 @@ def test_word_dashes_in_a_webinar_start(tmp_path):
         "writes them, where ordinary hyphens (-) belong: write 2018-07-03 14:00"]
 
 
+def test_the_build_lists_syntax_field_and_body_problems_of_every_file_at_once(tmp_path):
+    write(tmp_path, "bulletins/a.md", md("title: [unclosed\n" + FIELDS[8:], "![](x.png)\n"))
+    write(tmp_path, "bulletins/b.md", md(FIELDS.replace("la", "LA"),
+                                         "# Top\n\n![](chart.png)\n"))
+    write(tmp_path, "bulletins/chart.png", b"\x89PNG\r\n\x1a\n")
+    assert problems(tmp_path) == [
+        "bulletins/a.md:2: YAML syntax error: a list opened with '[' on this line is not closed "
+        "with ']' (the YAML reader says: while parsing a flow sequence expected ',' or ']', but "
+        "got ':')",
+        "bulletins/b.md:4: audience: unknown key 'LA'; allowed: la, users",
+        "bulletins/b.md:7: body: '# Top' is a top-level heading; the title is the page's only "
+        "one, so start body headings at '##'",
+        "bulletins/b.md:9: body: the image 'chart.png' has no alt text; describe it: "
+        "![what the image shows](chart.png)"]
+
+
 # --- The fields: required, types, values -------------------------------------------------
 
 

@@ -18,9 +18,10 @@ from urllib.parse import unquote, urlsplit
 from .catalogue import Catalogue
 from .privacy import PrivacyScanner
 from .problems import Problem, field_name
-from .records import Record, load_all
+from .body import BodyRenderer
+from .records import Record, find_sources, load_all
 from .settings import Settings
-from .source import Source
+from .source import Source, read_source
 
 
 @dataclass
@@ -77,6 +78,43 @@ def nearest(record: Record, href: str, urls: set[str]) -> str | None:
     return relative + "/" if url.endswith("/") and relative != "." else relative
 
 
+@dataclass
+class _Unloaded:
+    """A record whose fields have problems: enough of it to check its body's links."""
+
+    source: str
+    url: str
+    slug: str
+    body: object
+
+
+def _unloaded(settings: Settings, loaded: set[str], failed: set[str]) -> list[_Unloaded]:
+    out = []
+    for rtype, path in find_sources(settings):
+        rel = path.relative_to(settings.root).as_posix()
+        if rel in failed and rel not in loaded:
+            src, _ = read_source(path, rel)
+            if src.fields_read:
+                out.append(_Unloaded(rel, f"{rtype.url}/{path.stem}/", path.stem,
+                                     BodyRenderer().render(src.body)))
+    return out
+
+
+def _broken_links(settings: Settings, record, where: str, hrefs, urls: set[str],
+                  fallback_line: int) -> list[Problem]:
+    found = []
+    for href in dict.fromkeys(hrefs):
+        if broken_link(record, href, urls):
+            text = (settings.root / record.source).read_text(encoding="utf-8-sig")
+            index = text.find(f"({href}")
+            line = text[:index].count("\n") + 1 if index >= 0 else fallback_line
+            meant = nearest(record, href, urls)
+            found.append(Problem(record.source, line, where, f"the link '{href}' leads to no "
+                                 "page or file of the site"
+                                 + (f"; did you mean '{meant}'?" if meant else "")))
+    return found
+
+
 def check(settings: Settings) -> Report:
     scanner = PrivacyScanner(settings.allowed_phone_numbers, settings.allowed_email_domains)
 
@@ -92,6 +130,10 @@ def check(settings: Settings) -> Report:
                     records=len({r.source for r in records} | {p.path for p in problems}))
     catalogue = Catalogue(records, settings)
     urls = site_urls(catalogue, records)
+    unloaded = _unloaded(settings, {r.source for r in records}, {p.path for p in problems})
+    urls |= {u for page in unloaded for u in (page.url, f"{page.url}{page.slug}.pdf")}
+    for page in unloaded:  # records that did not load: their links are checked all the same
+        report.findings += _broken_links(settings, page, "body", page.body.links, urls, 1)
     for record in records:
         lines = record.field_lines
 
@@ -107,14 +149,8 @@ def check(settings: Settings) -> Report:
         links = [("body", record.body.links)] + [(field_name(("qa", i, "answer")), qa.links)
                                                  for i, qa in enumerate(record.qa)]
         for where, hrefs in links:
-            for href in dict.fromkeys(hrefs):
-                if broken_link(record, href, urls):
-                    text = (settings.root / record.source).read_text(encoding="utf-8-sig")
-                    index = text.find(f"({href}")
-                    line = text[:index].count("\n") + 1 if index >= 0 else lines.get("title", 1)
-                    meant = nearest(record, href, urls)
-                    add(line, where, f"the link '{href}' leads to no page or file of the site"
-                        + (f"; did you mean '{meant}'?" if meant else ""))
+            report.findings += _broken_links(settings, record, where, hrefs, urls,
+                                             lines.get("title", 1))
         if record.date > settings.build_date:
             report.notes.append(f"{record.source}: scheduled: published from {record.date}")
         elif record.draft:

@@ -156,6 +156,8 @@ def load_all(settings: Settings, scan: Callable[[Source], list[Problem]] | None 
                 found += checkers[rtype.key].check(src)
                 if not found:
                     record, found = _build(src, rtype, path.stem, renderer)
+                else:  # the body's own problems (alt text...) in the same run
+                    found += _bodies(src, renderer)[3]
             scanned = scan(src) if scan else []
             done.append((record, found, scanned, renderer.take_used()))
         return done
@@ -237,30 +239,16 @@ def _check_slug(slug: str, name: str, rel: str) -> Problem | None:
                               f"{Path(name).suffix}'")
 
 
-def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
-    data, problems = src.data, []
+def _bodies(src: Source, renderer: BodyRenderer):
+    """The body and the Q&A answers rendered, their images checked (alt text, files of the
+    folder) and their headings: this needs only the text, so it runs, and its problems
+    show, even when other fields of the record are wrong."""
+    problems: list[Problem] = []
     folder = src.path.parent
-
-    def local(rel_field: tuple, rel: str, title: str = "") -> LocalFile | None:
-        problem = _check_local(folder, rel)
-        if problem:
-            problems.append(Problem(src.rel, src.line_of(rel_field), field_name(rel_field), problem))
-            return None
-        return LocalFile(rel=rel, path=(folder / rel), title=title)
-
-    audience = data["audience"]
-    attachments = [local(("attachments", i, "file"), a["file"], a["title"])
-                   for i, a in enumerate(data.get("attachments", []))]
-    slides = local(("slides",), data["slides"], "Slides") if "slides" in data else None
-    date, updated = parse_date(data["date"]), None
-    if "updated" in data:
-        updated = parse_date(data["updated"])
-        if updated < date:
-            problems.append(Problem(src.rel, src.line_of(("updated",)), "updated",
-                                    f"{updated} is before the publication date {date}; "
-                                    "it must be the same day or later"))
+    qa = src.data.get("qa") if isinstance(src.data.get("qa"), list) else []
     body = renderer.render(src.body)
-    answers = [renderer.render(q["answer"]) for q in data.get("qa", [])]
+    answers = [renderer.render(q["answer"]) if isinstance(q, dict)
+               and isinstance(q.get("answer"), str) else None for q in qa]
     images = []
 
     def check_images(found: list, line_of, field_name: str) -> None:
@@ -285,8 +273,9 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
     check_images(body.images, lambda image: _line_in_body(
         src, image, rf"!\[[^\]]*\]\(\s*<?{re.escape(image)}"), "body")
     for i, answer in enumerate(answers):  # an answer's images are published like the body's
-        check_images(answer.images, lambda _, i=i: src.line_of(("qa", i, "answer")),
-                     field_name(("qa", i, "answer")))
+        if answer is not None:
+            check_images(answer.images, lambda _, i=i: src.line_of(("qa", i, "answer")),
+                         field_name(("qa", i, "answer")))
     for entry in body.toc:
         if entry["level"] == 1:
             name = re.escape(entry["name"])
@@ -294,6 +283,33 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
             problems.append(Problem(src.rel, line, "body",
                                     f"'# {entry['name']}' is a top-level heading; the title is "
                                     "the page's only one, so start body headings at '##'"))
+    return body, answers, images, problems
+
+
+def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
+    data, problems = src.data, []
+    folder = src.path.parent
+
+    def local(rel_field: tuple, rel: str, title: str = "") -> LocalFile | None:
+        problem = _check_local(folder, rel)
+        if problem:
+            problems.append(Problem(src.rel, src.line_of(rel_field), field_name(rel_field), problem))
+            return None
+        return LocalFile(rel=rel, path=(folder / rel), title=title)
+
+    audience = data["audience"]
+    attachments = [local(("attachments", i, "file"), a["file"], a["title"])
+                   for i, a in enumerate(data.get("attachments", []))]
+    slides = local(("slides",), data["slides"], "Slides") if "slides" in data else None
+    date, updated = parse_date(data["date"]), None
+    if "updated" in data:
+        updated = parse_date(data["updated"])
+        if updated < date:
+            problems.append(Problem(src.rel, src.line_of(("updated",)), "updated",
+                                    f"{updated} is before the publication date {date}; "
+                                    "it must be the same day or later"))
+    body, answers, images, found = _bodies(src, renderer)
+    problems += found
     record = Record(
         type=rtype, slug=slug, source=src.rel, folder=folder,
         title=data["title"].strip(), date=date,
