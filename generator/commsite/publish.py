@@ -5,6 +5,14 @@ so the final step is a rename, not a copy). Only when every page, PDF and feed
 is written does `publish` swap it in. A failure at any stage, or an interrupt,
 leaves the published site byte for byte as it was; a staging folder left behind
 by a killed build is removed by the next one.
+
+One build of a site runs at a time: a build holds an advisory lock (`flock`) on a
+file beside the site folder from before it makes its staging folder until it has
+published or discarded it, and a second build waits for it, saying so. So a
+staging folder found while holding the lock is one whose build is no longer
+running (the kernel drops a killed build's lock), and only such folders are
+removed. Without the lock, a second build would delete the folder the first is
+writing, and the first would publish half a site.
 """
 
 from __future__ import annotations
@@ -12,9 +20,38 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks here; one build at a time is then up to you
+    fcntl = None
 
 STAGING_MARK = ".commsite-staging-"
 OLD_MARK = ".commsite-old-"
+LOCK_MARK = ".commsite-lock"
+WAITING = "another build of this site is running; waiting"
+
+
+class SiteLock:
+    """The hold of one build on a site folder; `release()` (or the process's end) lets go."""
+
+    def __init__(self, site: Path, report: Callable[[str], None]):
+        site = Path(site).resolve()
+        site.parent.mkdir(parents=True, exist_ok=True)
+        self.path = site.parent / f".{site.name}{LOCK_MARK}"
+        self._file = open(self.path, "a+b")  # never truncated: it holds nothing but the lock
+        if fcntl is None:
+            return
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            report(WAITING)
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if not self._file.closed:
+            self._file.close()  # closing drops the flock
 
 
 def _siblings(site: Path, mark: str):
@@ -23,7 +60,8 @@ def _siblings(site: Path, mark: str):
 
 
 def staging_dir(site: Path) -> Path:
-    """A fresh staging folder for a build of `site`, clearing what dead builds left."""
+    """A fresh staging folder for a build of `site`, clearing what dead builds left.
+    The caller holds the SiteLock: every other staging folder is a dead build's."""
     site = Path(site).resolve()
     for leftover in (*_siblings(site, STAGING_MARK), *_siblings(site, OLD_MARK)):
         shutil.rmtree(leftover, ignore_errors=True)

@@ -17,7 +17,7 @@ from mkdocs.structure.toc import get_toc
 from ..csp import with_meta_policy
 from ..headers import host_files
 from ..plan import Page, Plan, scripts, stylesheets
-from ..publish import discard, publish, staging_dir
+from ..publish import SiteLock, discard, publish, staging_dir
 from ..options import ProjectError, settings_from_options
 from ..site import BuildFailure, Site
 from .config import CommsiteConfig
@@ -59,6 +59,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         self._serving = False
         self._published: Path | None = None  # the site folder a build swaps into
         self._staging: Path | None = None
+        self._lock: SiteLock | None = None  # held from staging until published or discarded
         self._script_hashes: set[str] = set()
         self._generated: dict[str, Page] = {}  # the page plan, by src_uri
         self._rendered: dict[str, str] = {}  # HTML rendered ahead of MkDocs in a preview
@@ -110,6 +111,8 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         if not self._serving:
             # Build into a staging folder; on_post_build swaps it in only when all is written.
             self._published = Path(config.site_dir)
+            self._lock = SiteLock(self._published, report=lambda message: log.info(
+                f"commsite: {message}"))
             self._staging = staging_dir(self._published)
             config.site_dir = str(self._staging)
         return config
@@ -235,6 +238,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             publish(self._staging, self._published)
             config.site_dir = str(self._published)
             self._staging = None
+        self._unlock()
 
     def on_build_error(self, error):
         if self.preview:
@@ -243,6 +247,12 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self.site.close()
         discard(self._staging)
         self._staging = None
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def on_serve(self, server, config, builder):
         docs = Path(config.docs_dir).resolve()
