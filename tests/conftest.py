@@ -1,19 +1,47 @@
-"""Sites built once per test session and shared by the feed, calendar and email tests."""
+"""Sites built once per test run and shared by every test that reads them, and the
+`browser` marker on everything under tests/browser (`pytest -m "not browser"` is the
+fast loop)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from .test_feeds import example_site, unusual_site
+from .sites import Built, build_once, copy_project, fingerprint
+from .test_feeds import make_unusual
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _shared(built: Built):
+    """Yields the build, and fails the run if a test wrote into it (copy it instead)."""
+    before = fingerprint(built.project)
+    yield built
+    changed = sorted(set(before.items()) ^ set(fingerprint(built.project).items()))
+    assert not changed, f"a test wrote into the shared build of {built.project}: {changed[:5]}"
 
 
 @pytest.fixture(scope="session")
-def example(tmp_path_factory):
-    """The example project, built with PDFs (tests/browser has its own, served)."""
-    return example_site(tmp_path_factory)
+def example_build(tmp_path_factory) -> Built:
+    """The example project, built with its PDFs once for the whole run (read it only)."""
+    yield from _shared(build_once("example", copy_project, tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
-def unusual(tmp_path_factory):
+def example(example_build) -> Built:
+    """(project, site, settings, records) of the example site (tests/browser has its own
+    `example`, served, from the same build)."""
+    return example_build
+
+
+@pytest.fixture(scope="session")
+def unusual(tmp_path_factory) -> Built:
     """A small project without site_url: hostile text, drafts, clock changes."""
-    return unusual_site(tmp_path_factory)
+    yield from _shared(build_once("unusual", make_unusual, tmp_path_factory))

@@ -13,8 +13,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -24,40 +22,16 @@ from pypdf import PdfReader
 
 from commsite.archive import month_label
 from commsite.fileinfo import human_size
-from commsite.records import load_records, topic_slug
-from commsite.settings import Settings
+from commsite.records import topic_slug
 
-ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "content", "bulletins", "webinars")
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        else:
-            shutil.copy2(src, dest / part)
-    return dest
-
-
-def mkdocs_build(project: Path, site: Path, **env) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-         "--site-dir", str(site)],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-        timeout=600)
+from .sites import PROJECT_PARTS, ROOT, copy_build, copy_project, mkdocs_build  # noqa: F401
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    site = project / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    records = load_records(Settings(root=project))
-    return project, site, records, result
+def built(example_build):
+    """(project, site, records, build result) of the one shared build of the example."""
+    return (example_build.project, example_build.site, example_build.records,
+            example_build.result)
 
 
 def page(site: Path, url: str) -> BeautifulSoup:
@@ -273,25 +247,34 @@ def test_search_indexes_records_and_pages_use_no_network(built):
                     el.name == "link" and el.get("rel") in (["canonical"], ["alternate"]), (path, el)
 
 
-def test_second_build_reuses_every_pdf(built):
-    project, _, records, first = built
+def test_every_page_has_one_h1_headings_in_order_and_its_language(example_build):
+    """Read from the HTML as served (no script adds or moves a heading)."""
+    site, settings = example_build.site, example_build.settings
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) > len(published(example_build.records))  # records, listings, topics...
+    for path in pages:
+        url = path.relative_to(site).as_posix()
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        headings = [(int(h.name[1]), h.get_text(strip=True))
+                    for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        levels = [level for level, _ in headings]
+        assert levels.count(1) == 1 and levels[0] == 1, (url, headings)
+        for before, after in zip(headings, headings[1:]):
+            assert after[0] <= before[0] + 1, f"{url}: {before} is followed by {after}"
+        assert soup.html["lang"] == settings.language, url
+
+
+def test_second_build_reuses_every_pdf_and_a_broken_record_leaves_the_site_as_it_was(
+        example_build, tmp_path):
+    records, first = example_build.records, example_build.result
     assert f"{len(published(records))} rendered" in first.stderr
-    again = mkdocs_build(project, project / "site2")
+    # A second build of the same sources, with the first one's PDF cache.
+    broken = copy_build(example_build, tmp_path / "project")
+    site = broken / "site"
+    again = mkdocs_build(broken, site)
     assert again.returncode == 0, again.stderr
     assert f"PDFs: 0 rendered, {len(published(records))} reused" in again.stderr
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_a_broken_record_fails_the_build_and_leaves_the_site_as_it_was(built, tmp_path):
-    project, _, records, _ = built
-    broken = copy_project(tmp_path / "project")
-    shutil.copytree(project / ".cache", broken / ".cache")
-    site = broken / "site"
-    assert mkdocs_build(broken, site).returncode == 0
+    # Then a broken record fails the build and the site stays as the second build left it.
     before = tree_digest(site)
     source = broken / next(r for r in records if r.type.key == "bulletin").source
     text = source.read_text().replace("audience: la", "audience: LA", 1)
@@ -307,3 +290,8 @@ def test_a_broken_record_fails_the_build_and_leaves_the_site_as_it_was(built, tm
     assert ("webinars/2018-08-01-oops.md:3: date: '2018-02-30' is not a real date (no such day); "
             "write it as YYYY-MM-DD, e.g. 2018-07-12") in result.stderr
     assert tree_digest(site) == before
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

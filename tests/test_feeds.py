@@ -4,7 +4,8 @@ Two sites are built for real with `mkdocs build`: the example site (which has a
 site_url) and a small project without one, whose records carry hostile text,
 drafts, a scheduled record, webinars either side of the clock change and an
 action with a deadline. Both builds are shared with tests/test_calendar.py and
-tests/test_mailout.py. Expected values come from the records' own metadata.
+tests/test_mailout.py (tests/conftest.py builds each once per run). Expected values come from
+the records' own metadata.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ from bs4 import BeautifulSoup
 
 from commsite import feeds
 from commsite.catalogue import Catalogue
-from commsite.project import load_project
-from commsite.records import load_records
 
-from .test_build import copy_project, mkdocs_build
+from .sites import Built, build_once, copy_project
 
 HOSTILE_TITLE = 'Fish & chips <script>alert("t")</script> "quoted" \'single\'; a, b \\ c'
 HOSTILE_SUMMARY = 'A summary with <img src=x onerror=alert(1)> & "quotes", semi;colons and £5.'
@@ -101,36 +100,21 @@ markdown_extensions: [toc, attr_list, admonition]
        for slug, (start, minutes, _) in WEBINARS.items()},
 }
 
-_BUILT: dict[str, tuple] = {}
+def example_site(tmp_path_factory) -> Built:
+    """(project, site, settings, records) of the example site, built once per run."""
+    return build_once("example", copy_project, tmp_path_factory)
 
 
-def _build(name: str, make, tmp_path_factory) -> tuple:
-    """One build per session, whichever test module asks first (each build takes seconds)."""
-    if name not in _BUILT:
-        project = make(tmp_path_factory.mktemp(name))
-        site = project / "site"
-        result = mkdocs_build(project, site)
-        assert result.returncode == 0, result.stderr
-        settings = load_project(project / "mkdocs.yml")
-        _BUILT[name] = (project, site, settings, load_records(settings))
-    return _BUILT[name]
-
-
-def example_site(tmp_path_factory) -> tuple:
-    """(project, site, settings, records) of the example site."""
-    return _build("example", copy_project, tmp_path_factory)
-
-
-def _make_unusual(dest: Path) -> Path:
+def make_unusual(dest: Path) -> Path:
     for rel, text in UNUSUAL.items():
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         (dest / rel).write_text(text, encoding="utf-8")
     return dest
 
 
-def unusual_site(tmp_path_factory) -> tuple:
+def unusual_site(tmp_path_factory) -> Built:
     """(project, site, settings, records) of the small project without a site_url."""
-    return _build("unusual", _make_unusual, tmp_path_factory)
+    return build_once("unusual", make_unusual, tmp_path_factory)
 
 
 def published(settings, records) -> list:

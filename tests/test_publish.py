@@ -56,6 +56,17 @@ def published(tmp_path_factory):
     return project
 
 
+def wait_for(process: subprocess.Popen, found, limit: float = 60):
+    """What `found()` returns once it is truthy, polled while `process` runs (None if not)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        result = found()
+        if result:
+            return result
+        time.sleep(0.02)
+    return None
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published, sig):
     project = published
@@ -68,15 +79,12 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
         cached.unlink()
     build = subprocess.Popen(build_cmd(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env=ENV)
-    deadline = time.monotonic() + 60
-    staging = None
-    while time.monotonic() < deadline and build.poll() is None:
-        staging = next(project.glob(f"site{STAGING_MARK}*"), None)
-        if staging is not None:
-            break
-        time.sleep(0.05)
+    # Part-way: the build writes its staging folder and the first new PDF is in the cache,
+    # with more to come (40 records, a PDF each).
+    staging = wait_for(build, lambda: next(project.glob(f"site{STAGING_MARK}*"), None))
     assert staging is not None, "the build never started writing"
-    time.sleep(0.5)  # part-way: PDFs are rendering
+    assert wait_for(build, lambda: next((project / ".cache").rglob("*.pdf"), None)), \
+        "the build never rendered a PDF"
     assert build.poll() is None, "the build finished before it could be interrupted"
     build.send_signal(sig)
     build.wait(timeout=60)

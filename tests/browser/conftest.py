@@ -1,8 +1,7 @@
 """The example site in a real Chromium, as readers meet it.
 
-Once per test session the example project is built with `mkdocs build` into a
-temporary folder (the helpers of tests/test_build.py), served on 127.0.0.1 by a
-server these fixtures start and stop, and opened in Debian's Chromium
+The example site is the one build of the test run (tests/conftest.py), served
+on 127.0.0.1 by a server these fixtures start and stop, and opened in Debian's Chromium
 (/usr/bin/chromium, or $COMMSITE_CHROMIUM) driven by Playwright. A missing
 Chromium or axe-core is a failure with the command that installs it, never a skip.
 
@@ -22,9 +21,9 @@ from urllib.parse import urljoin
 import pytest
 
 from commsite.archive import month_label
-from commsite.records import Record, load_records, topic_slug
+from commsite.records import Record, topic_slug
 from commsite.settings import Settings
-from tests.test_build import ROOT, copy_project, mkdocs_build
+from tests.sites import ROOT
 
 CHROMIUM = os.environ.get("COMMSITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -85,15 +84,11 @@ class Example:
 
 
 @pytest.fixture(scope="session")
-def example(tmp_path_factory) -> Example:
-    project = copy_project(tmp_path_factory.mktemp("browser") / "project")
-    site = project / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    settings = Settings(root=project)
-    records = sorted((r for r in load_records(settings) if not r.draft),
+def example(example_build) -> Example:
+    """The one shared build of the example site (tests/conftest.py), with what its records say."""
+    records = sorted((r for r in example_build.records if not r.draft),
                      key=lambda r: r.date, reverse=True)
-    return Example(project, site, settings, records)
+    return Example(example_build.project, example_build.site, example_build.settings, records)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

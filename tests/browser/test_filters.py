@@ -5,6 +5,7 @@ Every expectation is computed from the records' metadata (see conftest.Example).
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -73,18 +74,28 @@ def test_each_dropdown_alone_shows_exactly_the_matching_items(page, example):
 
 def test_dropdowns_in_combination(page, example):
     open_home(page)
-    # Every record's own combination of audience, type, topic and month shows at
-    # least that record; each is narrowed one drop-down at a time.
-    for record in example.records:
+    # Every pair of drop-downs, set to a combination some record has (a different record
+    # for each pair where one fits), shows that record; each is narrowed one at a time.
+    # Pairs are where facets interact: the filter is one AND over all of them.
+    for i, pair in enumerate(itertools.combinations(FACETS, 2)):
+        candidates = [r for r in example.records if all(example.values(r)[f] for f in pair)]
+        assert candidates, f"no record has a value for both {pair}"
+        record = candidates[i % len(candidates)]
         page.get_by_role("button", name="Clear filters").click()
-        values = example.values(record)
         state = {}
-        for facet in FACETS:
-            if values[facet]:
-                state[facet] = sorted(values[facet])[0]
-            page.select_option(f'select[name="{facet}"]', state.get(facet, ""))
+        for facet in pair:
+            state[facet] = sorted(example.values(record)[facet])[0]
+            page.select_option(f'select[name="{facet}"]', state[facet])
             assert_shows(page, example, **state)
         assert example.url(record.url) in shown(page)
+    # And one record's whole combination, every drop-down it has a value for at once.
+    record = max(example.records, key=lambda r: sum(bool(v) for v in example.values(r).values()))
+    state = {f: sorted(v)[0] for f, v in example.values(record).items() if v}
+    page.get_by_role("button", name="Clear filters").click()
+    for facet, value in state.items():
+        page.select_option(f'select[name="{facet}"]', value)
+    assert_shows(page, example, **state)
+    assert example.url(record.url) in shown(page)
     # A combination no record has: the list is empty and says so.
     empty = empty_combination(example)
     page.get_by_role("button", name="Clear filters").click()
