@@ -99,7 +99,7 @@ def render(feed: Feed, catalogue: Catalogue, has_pdf: Callable[[Record], bool]) 
             ET.SubElement(entry, "link", rel="enclosure", type="application/pdf",
                           href=href(record.pdf_url), title=_clean(f"PDF: {record.title}"))
         _text(entry, "published", _timestamp(record.date))
-        _text(entry, "updated", _timestamp(_updated(record)))
+        _text(entry, "updated", _timestamp(record.last_changed))
         _text(entry, "summary", record.summary, type="text")
         # Categories let a digest service pick records without one feed per combination.
         ET.SubElement(entry, "category", term=record.type.key, label=_clean(record.type.label))
@@ -139,14 +139,10 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _updated(record: Record) -> dt.date:
-    return record.updated or record.date
-
-
 def _feed_updated(feed: Feed, catalogue: Catalogue) -> dt.date:
     # A feed changes when one of its entries does; an empty feed, when the site last did,
     # so its `updated` does not move on every rebuild either.
-    dates = [_updated(r) for r in feed.records] or [_updated(r) for r in catalogue.records]
+    dates = [r.last_changed for r in feed.records] or [r.last_changed for r in catalogue.records]
     return max(dates, default=catalogue.settings.build_date)
 
 

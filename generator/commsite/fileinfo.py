@@ -1,11 +1,14 @@
 """What a reader is told about a file before downloading it: format, size, pages.
 
-Read from the actual file every time, so "PDF, 48 KB, 3 pages" is never stale.
+Read from the file itself, never from what an author wrote about it, and read again
+whenever the file's size or modification time changes, so "PDF, 48 KB, 3 pages" is
+never stale while a preview or a build asks for the same file many times.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 FORMATS = {
@@ -48,7 +51,13 @@ def pdf_pages(path: Path) -> int | None:
 
 
 def describe(path: Path) -> FileInfo:
+    stat = path.stat()
+    return _describe(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=None)
+def _describe(path: Path, size: int, mtime_ns: int) -> FileInfo:
     suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix, suffix.lstrip(".").upper() or "File")
     pages = pdf_pages(path) if suffix == ".pdf" else None
-    return FileInfo(format=fmt, size=path.stat().st_size, pages=pages)
+    return FileInfo(format=fmt, size=size, pages=pages)

@@ -60,7 +60,8 @@ def webinar_event(record: Record, settings: Settings) -> str:
     start = record.start.astimezone(dt.timezone.utc)
     return _calendar([
         ("UID", f"{record.type.url}-{record.slug}@{_host(settings)}"),
-        ("DTSTAMP", _utc(_revised(record))),
+        # DTSTAMP is when the event was last revised: calendars compare it to see a change.
+        ("DTSTAMP", _utc(record.last_changed)),
         ("DTSTART", _utc(start)),
         ("DTEND", _utc(start + record.duration)),
         ("SUMMARY", _escape(record.title)),
@@ -75,7 +76,7 @@ def deadline_event(record: Record, settings: Settings) -> str:
     deadline = record.deadline
     return _calendar([
         ("UID", f"{record.type.url}-{record.slug}-deadline@{_host(settings)}"),
-        ("DTSTAMP", _utc(_revised(record))),
+        ("DTSTAMP", _utc(record.last_changed)),
         ("DTSTART;VALUE=DATE", f"{deadline:%Y%m%d}"),
         ("DTEND;VALUE=DATE", f"{deadline + dt.timedelta(days=1):%Y%m%d}"),
         ("SUMMARY", _escape(f"Action required: {record.title}")),
@@ -120,12 +121,6 @@ def _utc(moment: dt.datetime | dt.date) -> str:
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, dt.time(), dt.timezone.utc)
     return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _revised(record: Record) -> dt.date:
-    # DTSTAMP is when the event was last revised: the record's own date, not the build's,
-    # so rebuilding does not make calendars think the event changed.
-    return record.updated or record.date
 
 
 def _host(settings: Settings) -> str:

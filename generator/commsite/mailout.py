@@ -108,10 +108,16 @@ def email_files(catalogue: Catalogue, has_pdf: Callable[[Record], bool]) -> dict
     out = {}
     for record in catalogue.records:
         if is_bulletin(record):
-            html_path, text_path = email_paths(record)
-            out[html_path] = email_html(record, catalogue, has_pdf)
-            out[text_path] = email_text(record, catalogue, has_pdf)
+            out.update(bulletin_emails(record, catalogue, has_pdf))
     return out
+
+
+def bulletin_emails(record: Record, catalogue: Catalogue,
+                    has_pdf: Callable[[Record], bool]) -> dict[str, str]:
+    """The two email files (HTML and plain text) of one bulletin, by site-root-relative path."""
+    html_path, text_path = email_paths(record)
+    return {html_path: email_html(record, catalogue, has_pdf),
+            text_path: email_text(record, catalogue, has_pdf)}
 
 
 def _environment() -> Environment:

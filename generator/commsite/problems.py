@@ -12,6 +12,10 @@ import difflib
 from dataclasses import dataclass
 
 
+def quiet(message: str) -> None:
+    """Where a progress line or a note goes when no one listens (the default `report`)."""
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str  # relative to the project root, with forward slashes

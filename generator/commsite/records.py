@@ -99,6 +99,12 @@ class Record:
         return f"{self.url}{self.slug}.pdf"
 
     @property
+    def last_changed(self) -> dt.date:
+        """The day the record last changed: its `updated` date, else its date. Feeds and
+        calendars date entries by it, never by the build, so a rebuild changes nothing."""
+        return self.updated or self.date
+
+    @property
     def month(self) -> str:
         return self.date.strftime("%Y-%m")
 

@@ -9,7 +9,6 @@ in the background while it builds HTML), asks for page fragments, and calls
 
 from __future__ import annotations
 
-from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
 from typing import Callable
@@ -19,36 +18,21 @@ from .catalogue import Catalogue
 from .fileinfo import FileInfo, describe
 from .pages import PageRenderer
 from .pdf import Pdf, PdfFailure, PdfRenderer, PrintJob, print_job
-from .problems import RecordError
+from .problems import RecordError, quiet
 from .records import Record, load_records
 from .settings import Settings
-
-
-class _OneRecord:
-    """A catalogue that lists one record (and answers the rest as the whole catalogue does):
-    so the emails of one bulletin come from mailout exactly as those of all of them do."""
-
-    def __init__(self, catalogue: Catalogue, record: Record):
-        self._catalogue, self.records = catalogue, (record,)
-
-    def __getattr__(self, name):
-        return getattr(self._catalogue, name)
 
 
 class BuildFailure(Exception):
     """The build cannot publish: the message says why, one line per problem."""
 
 
-def _quiet(message: str) -> None:
-    pass
-
-
 class Site:
     """`report` receives progress and notes for the person running the build;
     `warn` receives what they should fix (e.g. a missing library), once a build."""
 
-    def __init__(self, settings: Settings, report: Callable[[str], None] = _quiet,
-                 warn: Callable[[str], None] = _quiet):
+    def __init__(self, settings: Settings, report: Callable[[str], None] = quiet,
+                 warn: Callable[[str], None] = quiet):
         self.settings = settings
         self.catalogue: Catalogue | None = None
         self.pages: PageRenderer | None = None
@@ -98,8 +82,8 @@ class Site:
         for record in self.records:
             if mailout.is_bulletin(record):
                 key = sha256(f"{settings}\n{self.wants_pdf(record)}\n{record!r}".encode()).digest()
-                memo[key] = kept.get(key) or mailout.email_files(
-                    _OneRecord(self.catalogue, record), self.wants_pdf)
+                memo[key] = kept.get(key) or mailout.bulletin_emails(
+                    record, self.catalogue, self.wants_pdf)
                 out.update(memo[key])
         return out
 
@@ -149,13 +133,8 @@ class Site:
         # cost tens of milliseconds a PDF on every build.
         return FileInfo(format="PDF", size=pdf.size, pages=pdf.pages)
 
-    @staticmethod
-    @lru_cache(maxsize=None)
-    def _describe(path: Path, mtime: float) -> FileInfo:
-        return describe(path)
-
     def file_info(self, path: Path) -> FileInfo:
-        return self._describe(path, path.stat().st_mtime)
+        return describe(path)
 
     def finish_pdfs(self) -> str:
         """Wait for every PDF and stop the workers; returns the summary line.

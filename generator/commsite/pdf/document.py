@@ -30,7 +30,7 @@ HERE = Path(__file__).parent
 TEMPLATES = HERE  # print.html and print.css
 WORKER_CODE = ("worker.py", "guard.py", "fetcher.py")  # what runs in the workers
 # Where fontconfig finds fonts on Linux and macOS (its default configuration). Their
-# names, sizes and times are hashed: a few dozen files, about 10 ms once per build.
+# names, sizes and times are hashed (a few dozen files, once per build).
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
              "/Library/Fonts", "/System/Library/Fonts", "~/Library/Fonts")
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..parallel import cores
+from ..problems import quiet
 from .document import PrintJob
 from .pool import RenderPool
 from .system import speed_warnings
@@ -83,10 +85,6 @@ class Stats:
                 f"{self.failed} failed, in {self.elapsed:.1f} s")
 
 
-def _quiet(message: str) -> None:
-    pass
-
-
 # Names the cache owns: `<key>.pdf`, `<key>.json` (key: a SHA-256), and temporary files.
 # Anything else in the folder (the body cache, say) is left alone.
 ENTRY = re.compile(r"[0-9a-f]{64}\.(pdf|json)")
@@ -102,11 +100,11 @@ def _mtime(path: Path) -> float:
 
 class PdfRenderer:
     def __init__(self, cache_dir: Path, workers: int = 0, timeout: float = 60.0,
-                 report: Callable[[str], None] = _quiet, warn: Callable[[str], None] = _quiet,
+                 report: Callable[[str], None] = quiet, warn: Callable[[str], None] = quiet,
                  progress_every: float = 2.0, keep_days: float = 30):
         self.cache_dir = Path(cache_dir)
         self.keep_days = keep_days
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers or cores()  # the cores this process may use
         self.timeout = timeout
         self.report = report
         self.warn = warn

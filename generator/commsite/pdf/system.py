@@ -2,8 +2,8 @@
 
 WeasyPrint subsets the fonts it embeds with HarfBuzz's subsetter when
 `libharfbuzz-subset` can be loaded and falls back to fontTools when it cannot,
-which makes every PDF about three times slower (0.52 s against 0.17 s for a
-2-page bulletin on our 2-core machine). Debian's Pango does not pull the library
+which makes every PDF several times slower (benchmarks/pdf_bench.py measures
+the PDF stage). Debian's Pango does not pull the library
 in, so a fresh machine usually lacks it. We look for it the way WeasyPrint does
 (by loading it), without importing WeasyPrint into the host process.
 """
@@ -19,7 +19,7 @@ LIBRARY_NAMES = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib",
                  "libharfbuzz-subset-0.dll", "libharfbuzz-subset-0")
 
 MISSING_HARFBUZZ_SUBSET = (
-    "libharfbuzz-subset is not installed, so every PDF renders about three times slower "
+    "libharfbuzz-subset is not installed, so every PDF renders several times slower "
     "(fonts are subset by fontTools instead); install it: apt-get install libharfbuzz-subset0 "
     "(Debian, Ubuntu) or your system's HarfBuzz package")
 
