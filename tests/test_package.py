@@ -1,11 +1,19 @@
 """The installed package is `commsite`, and nothing else: no generic top-level name
-(`generator`) that would merge with a user's own folder of that name."""
+(`generator`) that would merge with a user's own folder of that name. Its pins say why
+they are what they are, and what is installed meets them."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
-from importlib.metadata import entry_points
+import tomllib
+from importlib.metadata import entry_points, version
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 
 
 def _run(code: str, cwd) -> subprocess.CompletedProcess:
@@ -34,3 +42,28 @@ def test_entry_points_name_the_commsite_package():
     plugins = {e.name: e.value for e in entry_points(group="mkdocs.plugins")}
     assert scripts["commsite"] == "commsite.cli:main"
     assert plugins["commsite"] == "commsite.plugin.plugin:CommsitePlugin"
+
+
+def pins() -> list[str]:
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    return project["dependencies"] + [p for group in project["optional-dependencies"].values()
+                                      for p in group]
+
+
+def test_every_pin_says_why_beside_it():
+    lines = PYPROJECT.read_text().splitlines()
+    unexplained = []
+    for pin in pins():
+        at = next(i for i, line in enumerate(lines) if re.match(rf'\s*"{re.escape(pin)}",', line))
+        beside = "#" in lines[at].split(f'"{pin}"', 1)[1]
+        above = lines[at - 1].strip().startswith("#")
+        if not (beside or above):
+            unexplained.append(pin)
+    assert unexplained == []
+    assert {"weasyprint>=70", "mkdocs-material>=9.5,<10"} <= set(pins())
+
+
+def test_the_installed_libraries_meet_the_pins():
+    unmet = [f"{r}: {version(r.name)} installed" for r in map(Requirement, pins())
+             if not r.specifier.contains(version(r.name), prereleases=True)]
+    assert unmet == []
