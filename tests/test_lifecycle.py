@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from commsite.catalogue import Catalogue
-from commsite.pages import PageRenderer
+from commsite.pages import PageRenderer, long_date
 from commsite.records import load_records
 from commsite.settings import Settings
 
@@ -108,4 +108,13 @@ def test_the_preview_shows_drafts_with_a_banner(tmp_path):
     html = PageRenderer(catalogue, lambda r: None, lambda p: None).record(draft)
     banner = BeautifulSoup(html, "html.parser").select_one(".comms-draft")
     assert "shown only in the preview" in banner.get_text()
-    assert "September bulletin" not in [r.title for r in catalogue.records]
+    # A scheduled record is shown too, with its own banner (and only in the preview).
+    scheduled = next(r for r in catalogue.records if r.title == "September bulletin")
+    banner = BeautifulSoup(PageRenderer(catalogue, lambda r: None, lambda p: None)
+                           .record(scheduled), "html.parser").select_one(".comms-scheduled")
+    assert banner.select_one(".admonition-title").get_text() == \
+        f"Scheduled: publishes on {long_date(scheduled.date)}"
+    assert catalogue.status(scheduled) == ("scheduled",)
+    settings.preview = False
+    assert "September bulletin" not in [r.title for r in
+                                        Catalogue(load_records(settings), settings).records]

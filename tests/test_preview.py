@@ -26,6 +26,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from commsite.headers import host_files
 
@@ -76,15 +77,27 @@ def get(url: str) -> tuple[int, bytes]:
 class Server:
     """`commsite serve` in its own process group, on a free port of 127.0.0.1."""
 
-    def __init__(self, project: Path, *options: str):
+    def __init__(self, project: Path, *options: str, build_date: str | None = None):
         self.base = f"http://127.0.0.1:{free_port()}/"
         self.log = project / "serve.log"
+        dated = ["--build-date", build_date] if build_date else []
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "commsite.cli", "-f", str(project / "mkdocs.yml"),
-                 "serve", *options, "--dev-addr", self.base[7:-1]],
+                 *dated, "serve", *options, "--dev-addr", self.base[7:-1]],
                 cwd=project, stdout=log, stderr=subprocess.STDOUT, env=ENV,
                 start_new_session=True)
+
+    def wait_for_log(self, text: str, limit: float = 60) -> str:
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            assert self.process.poll() is None, f"the server stopped:\n{self.log.read_text()}"
+            log = self.log.read_text()
+            if text in log:
+                return log
+            time.sleep(0.1)
+        raise AssertionError(f"the terminal did not show {text!r} within {limit} s:\n"
+                             f"{self.log.read_text()[-3000:]}")
 
     def wait_for(self, url: str, text: str, limit: float = 60) -> str:
         end = time.monotonic() + limit
@@ -142,6 +155,82 @@ def test_serve_shows_edits_and_drafts_and_skips_pdfs(tiny):
         assert marker in server.wait_for(july, marker)  # an earlier edit is still there
         assert "July bulletin" not in older
         assert "dirty' build" not in server.log.read_text()
+    finally:
+        server.stop()
+
+
+def test_serve_shows_scheduled_records_with_a_banner_and_lists_them(tiny):
+    server = Server(tiny, build_date="2018-07-10")
+    try:
+        july = server.wait_for("bulletins/2018-07-12-july/", "</html>", limit=180)
+        banner = BeautifulSoup(july, "html.parser").select_one(".comms-scheduled")
+        assert banner is not None and " ".join(banner.get_text(" ").split()).startswith(
+            "Scheduled: publishes on 12 July 2018")
+        home = BeautifulSoup(server.wait_for("", "July bulletin"), "html.parser")
+        item = next(li for li in home.select("li[data-status]") if "July bulletin" in li.text)
+        assert "scheduled" in item["data-status"].split() and "Scheduled" in item.text
+        log = server.wait_for_log("publishes on")
+        assert ("commsite: scheduled: bulletins/2018-07-12-july.md publishes on 12 July 2018; "
+                "shown in this preview only") in log
+        assert "2018-06-04-june.md publishes" not in log  # only the scheduled one
+        june = server.wait_for("bulletins/2018-06-04-june/", "</html>")
+        assert "comms-scheduled" not in june
+    finally:
+        server.stop()
+
+
+def fetch(url: str) -> tuple[int, str, float]:
+    """Status, page text and seconds taken; a page that does not answer in 20 s fails."""
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as err:
+        status, body = err.code, err.read()
+    return status, body.decode("utf-8", "replace"), time.monotonic() - start
+
+
+def await_page(server: Server, url: str, status: int, text: str, limit: float = 60) -> str:
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        assert server.process.poll() is None, f"the server stopped:\n{server.log.read_text()}"
+        try:
+            got, page, _ = fetch(server.base + url)
+        except (urllib.error.URLError, ConnectionError):  # not listening yet
+            got, page = 0, ""
+        if got == status and text in page:
+            return page
+        time.sleep(0.1)
+    raise AssertionError(f"/{url} did not answer {status} with {text!r} within {limit} s:\n"
+                         f"{server.log.read_text()[-3000:]}")
+
+
+def test_while_records_have_problems_every_page_answers_at_once_with_them(tiny):
+    june = tiny / "bulletins/2018-06-04-june.md"
+    good = june.read_text()
+    june.write_text(good.replace("audience: la", "audience: LA"))  # broken from the start
+    server = Server(tiny)
+    try:
+        page = await_page(server, "", 503, "problem in the records", limit=180)
+        for url in ("", "webinars/", "bulletins/2018-07-12-july/", "no/such/page/"):
+            status, page, seconds = fetch(server.base + url)
+            assert status == 503, url
+            cells = [" ".join(td.get_text(" ").split())
+                     for td in BeautifulSoup(page, "html.parser").select("tbody td")]
+            assert cells == ["bulletins/2018-06-04-june.md", "4",
+                             "audience : unknown key 'LA'; allowed: la, users"]
+            assert "/livereload/" in page  # it reloads itself after the next build
+        assert "1 problem in the records; every page of the preview lists them" in \
+            server.wait_for_log("every page of the preview lists them")
+        # Fixed: the site again, with the record.
+        june.write_text(good)
+        server.wait_for("bulletins/2018-06-04-june/", "June bulletin")
+        # Broken while previewing (a YAML mistake this time): at once, never a spinner.
+        june.write_text(good.replace("title: June bulletin", "title: [June"))
+        page = await_page(server, "bulletins/2018-07-12-july/", 503, "YAML syntax error")
+        assert "bulletins/2018-06-04-june.md" in page
+        june.write_text(good)
+        server.wait_for("bulletins/2018-07-12-july/", "July bulletin")
     finally:
         server.stop()
 
@@ -253,7 +342,10 @@ def test_dirty_rebuilds_write_only_what_changed_and_match_a_full_build(tmp_path)
     assert set(steps["body"]) == always | {page + "index.html", page + "email.html",
                                            page + "email.txt"}
     assert set(steps["unchanged"]) == always
-    assert steps["broken"] == ["failed: Abort"]
+    # A broken record leaves the preview, which lists its problems on every page instead
+    # (see test_while_records_have_problems_...), and comes back once fixed.
+    assert "index.html" in steps["broken"]
+    assert "bulletins/2018-06-04-la-bulletin/index.html" not in steps["broken"]
     # A title also shows on the home page, listings, neighbours and feeds.
     assert {"index.html", "bulletins/index.html", "feeds/all.atom",
             "bulletins/2018-04-09-la-bulletin/index.html"} <= set(steps["title"])

@@ -22,9 +22,10 @@ class Catalogue:
         # Dated after the build date: left out until that day's build (`commsite check` lists them).
         self.scheduled = sorted((r for r in records if r.date > settings.build_date),
                                 key=lambda r: (r.date, r.slug))
-        # A preview shows drafts (with a banner) so authors can see them before publishing.
-        shown = [r for r in records if (settings.preview or not r.draft)
-                 and r.date <= settings.build_date]
+        # A preview shows drafts and scheduled records (each with a banner) so authors see
+        # them as they will be published.
+        shown = [r for r in records if settings.preview
+                 or (not r.draft and r.date <= settings.build_date)]
         # Newest first; records of one day keep a stable order (title, then slug).
         published = sorted(shown, key=lambda r: (r.title, r.slug))
         self.records: tuple[Record, ...] = tuple(sorted(published, key=lambda r: r.date,
@@ -81,13 +82,20 @@ class Catalogue:
             out.append("superseded")
         if record.draft:
             out.append("draft")
+        if self.is_scheduled(record):
+            out.append("scheduled")
         return tuple(out)
+
+    def is_scheduled(self, record: Record) -> bool:
+        """Dated after the build date: only a preview shows it, until that day's build."""
+        return record.date > self.settings.build_date
 
     @cached_property
     def statuses(self) -> list[Choice]:
         """The status filter's options; 'Action required' is always offered."""
         counts = Counter(s for r in self.records for s in self.status(r))
-        labels = {"action": "Action required", "superseded": "Superseded", "draft": "Draft"}
+        labels = {"action": "Action required", "superseded": "Superseded", "draft": "Draft",
+                  "scheduled": "Scheduled"}
         return [Choice(key, label, counts[key], f"status/{key}/") for key, label in labels.items()
                 if key == "action" or counts[key]]
 

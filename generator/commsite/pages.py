@@ -86,3 +86,10 @@ class PageRenderer:
         return self._render("record.html", record.url, record=record, older=older, newer=newer,
                             replacement=self.catalogue.replacement(record),
                             is_old=self.catalogue.is_old(record), file_info=self.file_info)
+
+
+def problems_page(problems, settings) -> str:
+    """The page a preview answers while records have problems: each with file, line, message."""
+    return make_environment().get_template("problems.html").render(
+        problems=problems, count=len(problems), site_name=settings.site_name,
+        language=settings.language)

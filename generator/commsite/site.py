@@ -18,8 +18,8 @@ from .catalogue import Catalogue
 from .fileinfo import FileInfo, describe
 from .pages import PageRenderer
 from .pdf import Pdf, PdfFailure, PdfRenderer, PrintJob, print_job
-from .problems import RecordError, quiet
-from .records import Record, load_records
+from .problems import Problem, RecordError, quiet
+from .records import Record, load_all, load_records
 from .settings import Settings
 
 
@@ -45,12 +45,18 @@ class Site:
     def records(self) -> tuple[Record, ...]:
         return self.catalogue.records if self.catalogue else ()
 
-    def load(self) -> Catalogue:
-        """Read and check every record; BuildFailure lists every problem of the run."""
-        try:
-            records = load_records(self.settings)
-        except RecordError as err:
-            raise BuildFailure(err.report()) from None
+    def load(self, keep_going: bool = False) -> Catalogue:
+        """Read and check every record; BuildFailure lists every problem of the run.
+        With `keep_going` (a preview) the records that load are built, and `problems`
+        holds the others' problems for the host to show instead of stopping."""
+        self.problems: list[Problem] = []
+        if keep_going:
+            records, self.problems = load_all(self.settings)
+        else:
+            try:
+                records = load_records(self.settings)
+            except RecordError as err:
+                raise BuildFailure(err.report()) from None
         self.catalogue = Catalogue(records, self.settings)
         self.pages = PageRenderer(self.catalogue, self.pdf_info, self.file_info)
         return self.catalogue

@@ -19,8 +19,10 @@ from ..headers import host_files
 from ..plan import Page, Plan, scripts, stylesheets
 from ..publish import SiteLock, discard, publish, staging_dir
 from ..options import ProjectError, settings_from_options
+from ..pages import long_date, problems_page
 from ..site import BuildFailure, Site
 from .config import CommsiteConfig
+from .errorpage import ProblemPages
 from .preview import Preview, Tracked
 
 log = logging.getLogger("mkdocs.plugins.commsite")
@@ -67,6 +69,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         self._home: str | None = None
         self._plan: Plan | None = None
         self._written: dict = {}  # the options as the author wrote them
+        self._problems_page: str | None = None  # a preview's answer while records are wrong
 
     def load_config(self, options, config_file_path=None):
         # The core checks and defaults the options (options.py): keep them as written.
@@ -125,10 +128,27 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         self.site = Site(self.settings, report=lambda message: log.info(f"commsite: {message}"),
                          warn=lambda message: warn(f"commsite: {message}"))
         try:
-            self.site.load()
+            # A preview goes on with the records that load and shows the problems on every
+            # page (errorpage.py): an author's browser never waits on a build that failed.
+            self.site.load(keep_going=self._serving)
             self.site.start_pdfs()  # they render in worker processes while MkDocs builds HTML
         except BuildFailure as err:
             raise PluginError(str(err)) from None
+        if self._serving:
+            self._preview_notes()
+
+    def _preview_notes(self):
+        """The terminal of `commsite serve` lists the problems and the scheduled records."""
+        problems, catalogue = self.site.problems, self.site.catalogue
+        self._problems_page = problems_page(problems, self.settings) if problems else None
+        if problems:
+            count = len(problems)
+            log.error("\n".join([f"commsite: {count} problem{'s' if count != 1 else ''} in the "
+                                 "records; every page of the preview lists them until they are "
+                                 "fixed:", *map(str, sorted(problems))]))
+        for record in catalogue.scheduled:
+            log.info(f"commsite: scheduled: {record.source} publishes on "
+                     f"{long_date(record.date)}; shown in this preview only")
 
     def on_files(self, files: Files, config):
         self._plan = plan = Plan(self.site)
@@ -255,6 +275,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self._lock = None
 
     def on_serve(self, server, config, builder):
+        ProblemPages(server, lambda: self._problems_page)
         docs = Path(config.docs_dir).resolve()
         for rtype in self.settings.types:
             folder = (self.settings.root / rtype.folder).resolve()
