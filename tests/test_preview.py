@@ -381,3 +381,61 @@ def test_a_normal_build_is_the_same_with_warm_caches(tmp_path):
         build(load_config(config_file=str(config), site_dir=str(tmp_path / name)))
     assert tree_differences(tmp_path / "first", tmp_path / "fresh") == []
     assert tree_differences(tmp_path / "second", tmp_path / "fresh") == []
+
+
+# --- Material's search, as the preview knows it ---------------------------------------
+
+
+def material_search(project: Path):
+    """Material's search plugin of the example's mkdocs.yml, configured as for a build."""
+    from material.plugins.search.plugin import SearchPlugin
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    plugin = next(p for p in config.plugins.values() if isinstance(p, SearchPlugin))
+    plugin.on_config(config)
+    return plugin
+
+
+def test_the_preview_knows_the_installed_material_and_pins_it(tmp_path):
+    from importlib.metadata import version
+
+    from commsite.plugin.preview import MATERIAL_KNOWN, check_search
+
+    installed = version("mkdocs-material")
+    plugin = material_search(tiny_project(tmp_path / "project"))
+    check_search(plugin, installed)  # raises if the internals the preview uses moved
+    assert hasattr(plugin, "search_index_prev") and isinstance(plugin.search_index.entries, list)
+    # The range the preview knows is the one pyproject.toml pins.
+    (low, high) = MATERIAL_KNOWN
+    assert f'"mkdocs-material>={low[0]}.{low[1]},<{high[0]}"' in (ROOT / "pyproject.toml").read_text()
+
+
+@pytest.mark.parametrize("material", ["10.0.0", "9.4.14"])
+def test_a_material_release_the_preview_does_not_know_stops_it_with_what_to_do(
+        tmp_path, material):
+    from mkdocs.exceptions import PluginError
+
+    from commsite.plugin.preview import check_search
+
+    plugin = material_search(tiny_project(tmp_path / "project"))
+    with pytest.raises(PluginError) as info:
+        check_search(plugin, material)
+    assert str(info.value) == (
+        f"commsite serve: Material {material} is installed; the preview keeps the search index "
+        "whole through that plugin's internals and knows them in Material 9.5 up to 10 only. "
+        "Install one of those (pip install 'mkdocs-material>=9.5,<10'), or preview with "
+        "`commsite serve --full`, which leaves the search to Material.")
+
+
+def test_a_search_plugin_without_what_the_preview_changes_stops_it(tmp_path):
+    from importlib.metadata import version
+
+    from mkdocs.exceptions import PluginError
+
+    from commsite.plugin.preview import check_search
+
+    plugin = material_search(tiny_project(tmp_path / "project"))
+    del plugin.search_index_prev  # as if a release renamed it
+    with pytest.raises(PluginError, match=r"its search plugin has no search_index_prev;"):
+        check_search(plugin, version("mkdocs-material"))

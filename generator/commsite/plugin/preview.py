@@ -19,7 +19,11 @@ has `on_startup` across rebuilds), and each build it:
   and every field of the records they list but the body, which listings never show;
 - removes the output of pages that are gone (a record renamed or deleted);
 - keeps the search index whole: Material's search plugin assumes one page changed per
-  rebuild, so the preview gives it the entries of the pages that were not rebuilt.
+  rebuild, so the preview gives it the entries of the pages that were not rebuilt. That
+  reaches into the plugin (`search_index_prev`, `search_index.entries`), so the preview
+  checks, before each build, that the installed Material is one it knows (MATERIAL_KNOWN,
+  the pin in pyproject.toml) and still has them, and stops with a message if not, rather
+  than serve a search that silently finds only the last pages rebuilt.
 
 `mkdocs build` never creates a Preview: a normal build is exactly as without it.
 """
@@ -30,15 +34,20 @@ import dataclasses
 import hashlib
 import logging
 import os
+from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Iterable
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..records import Record
 from ..site import Site
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
+# The Material releases whose search plugin the preview was written against (and tested
+# with, tests/test_preview.py); pyproject.toml pins mkdocs-material to the same range.
+MATERIAL_KNOWN = ((9, 5), (10, 0))  # from this release, up to (not including) that one
 
 
 class Tracked(File):
@@ -193,14 +202,35 @@ def _item_key(record: Record, site: Site) -> bytes:
 
 
 def _search_plugin(config):
-    # Material's search plugin, found by what the preview uses of it; None when another
-    # search plugin (or none) is configured, which then indexes as it always does.
+    """Material's search plugin, checked to be one the preview knows; None when another
+    search plugin (or none) is configured, which then indexes as it always does."""
+    try:
+        from material.plugins.search.plugin import SearchPlugin
+    except ImportError:
+        return None
     for plugin in config.plugins.values():
-        index = getattr(plugin, "search_index", None)
-        if hasattr(plugin, "search_index_prev") and isinstance(getattr(index, "entries", None),
-                                                                list):
+        if isinstance(plugin, SearchPlugin):
+            check_search(plugin, version("mkdocs-material"))
             return plugin
     return None
+
+
+def check_search(plugin, material: str) -> None:
+    """Raises PluginError, saying what to do, unless `plugin` (Material `material`'s search)
+    has what the preview changes, in a release the preview knows."""
+    index = getattr(plugin, "search_index", None)
+    missing = [name for name, ok in (
+        ("search_index_prev", hasattr(plugin, "search_index_prev")),
+        ("search_index.entries", isinstance(getattr(index, "entries", None), list))) if not ok]
+    release = tuple(int(part) for part in material.split(".")[:2] if part.isdigit())
+    if MATERIAL_KNOWN[0] <= release < MATERIAL_KNOWN[1] and not missing:
+        return
+    lacks = f", and its search plugin has no {' or '.join(missing)}" if missing else ""
+    raise PluginError(
+        f"commsite serve: Material {material} is installed{lacks}; the preview keeps the "
+        f"search index whole through that plugin's internals and knows them in Material "
+        f"9.5 up to 10 only. Install one of those (pip install 'mkdocs-material>=9.5,<10'), "
+        f"or preview with `commsite serve --full`, which leaves the search to Material.")
 
 
 def _remove(path: str) -> None:
