@@ -76,7 +76,12 @@ def publish(staging: Path, site: Path) -> None:
     old = site.parent / f"{site.name}{OLD_MARK}{os.getpid()}"
     if site.exists():
         os.replace(site, old)
-    os.replace(staging, site)
+    try:
+        os.replace(staging, site)
+    except OSError:
+        if old.exists():
+            os.replace(old, site)  # the published site back in its place
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

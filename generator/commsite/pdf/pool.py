@@ -75,6 +75,10 @@ class _Worker:
         self.conn.close()
 
 
+def _failed(error: str) -> dict:
+    return {"error": error, "pages": 0, "size": 0, "notes": []}
+
+
 class RenderPool:
     """`submit(job, target)` returns a Future whose result is the worker's dict
     ({'error', 'pages', 'size', 'notes'}); every future completes, whatever happens.
@@ -88,6 +92,9 @@ class RenderPool:
         self.max_jobs = max_jobs
         self._context = None
         self._pending: deque = deque()
+        # Every task whose future is not yet complete, wherever it is (queued, being sent,
+        # rendering, being retired): what a failure of this pool's own thread must fail.
+        self._open: dict[int, tuple] = {}
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
         # Wakes the dispatcher when jobs arrive or the pool closes. At most one wake-up
@@ -97,13 +104,18 @@ class RenderPool:
         self._thread: threading.Thread | None = None
         self._closing = False  # no more jobs: stop the workers once they are idle
         self._aborting = False  # stop now: kill the workers, fail what is left
+        self._stopped: str | None = None  # why the dispatcher ended, once it has
 
     def submit(self, job, target: str) -> Future:
         future: Future = Future()
         with self._lock:
             if self._closing:
                 raise RuntimeError("the PDF pool is closed")
+            if self._stopped is not None:  # no thread is left to render it: fail it now
+                future.set_result(_failed(self._stopped))
+                return future
             self._pending.append((job, target, future))
+            self._open[id(future)] = (job, target, future)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="commsite-pdf-pool",
                                                 daemon=True)
@@ -138,14 +150,23 @@ class RenderPool:
     # The dispatcher thread from here on.
 
     def _run(self) -> None:
+        # Whatever goes wrong in this thread, every future completes: a bug or an OSError
+        # here fails the jobs with a message, and never leaves the build waiting for ever.
+        reason = "not rendered: the PDF renderer stopped first"
         try:
             self._loop()
-        except BaseException as err:  # a bug here must fail the jobs, never hang the build
-            self._fail_all(f"the PDF renderer stopped: {type(err).__name__}: {err}")
+        except BaseException as err:
+            reason = f"the PDF renderer stopped: {type(err).__name__}: {err}"
         finally:
-            for w in self._workers:  # a worker still busy here is killed, not waited for
-                w.stop(kill=self._aborting or w.task is not None)
+            for w in list(self._workers):  # a worker still busy here is killed, not waited for
+                try:
+                    w.stop(kill=self._aborting or w.task is not None)
+                except BaseException:
+                    pass
             self._workers.clear()
+            with self._lock:
+                self._stopped = reason
+            self._fail_all(reason)
 
     def _loop(self) -> None:
         while True:
@@ -227,17 +248,23 @@ class RenderPool:
         w.stop(kill=kill)
         if task is not None:  # a killed worker may have been half-way through writing
             for leftover in worker.temporary_files(Path(task[1]), w.process.pid):
-                leftover.unlink(missing_ok=True)
+                try:
+                    leftover.unlink(missing_ok=True)
+                except OSError:
+                    pass  # a read-only cache: the worker wrote nothing there
         if task is not None and error is not None:
-            self._complete(task, {"error": error, "pages": 0, "size": 0, "notes": []})
+            self._complete(task, _failed(error))
 
     def _fail_all(self, error: str) -> None:
         with self._lock:
-            tasks = [w.task for w in self._workers if w.task] + list(self._pending)
+            tasks = list(self._open.values())
             self._pending.clear()
         for task in tasks:
             if not task[2].done():
-                self._complete(task, {"error": error, "pages": 0, "size": 0, "notes": []})
+                try:
+                    self._complete(task, _failed(error))
+                except BaseException:
+                    pass  # on_done failed; _complete has completed the future all the same
 
     def _complete(self, task: tuple, result: dict) -> None:
         job, target, future = task
@@ -245,4 +272,7 @@ class RenderPool:
             if self.on_done is not None:
                 self.on_done(job, target, result)
         finally:
-            future.set_result(result)
+            with self._lock:
+                self._open.pop(id(future), None)
+            if not future.done():
+                future.set_result(result)

@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import threading
 import time
 from concurrent.futures import Future
@@ -144,6 +145,13 @@ class PdfRenderer:
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 raise PdfFailure(f"the PDF cache folder {self.cache_dir} cannot be made "
+                                 f"({err.strerror}); set cache_dir to a folder you can "
+                                 "write") from None
+            try:  # before any PDF is rendered: every worker would fail on it, one by one
+                with tempfile.TemporaryFile(dir=self.cache_dir) as probe:
+                    probe.write(b"commsite")
+            except OSError as err:
+                raise PdfFailure(f"the PDF cache folder {self.cache_dir} cannot be written "
                                  f"({err.strerror}); set cache_dir to a folder you can "
                                  "write") from None
             self.pool = RenderPool(self.workers, self.timeout, on_done=self._finished)

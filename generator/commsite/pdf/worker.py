@@ -80,7 +80,10 @@ def render_job(job, target: str) -> dict:
                 "notes": notes.notes, "pid": os.getpid()}
     except Exception as err:  # any failure becomes that record's message, never a traceback
         for leftover in (tmp, meta_tmp):
-            leftover.unlink(missing_ok=True)
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only or vanished cache folder: nothing was written there
         return {"error": f"{type(err).__name__}: {err}", "pages": 0, "size": 0,
                 "notes": notes.notes, "pid": os.getpid()}
     finally:

@@ -9,7 +9,7 @@ import logging
 import os
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
@@ -43,6 +43,16 @@ class _CachedPdf(File):
             os.link(self.abs_src_path, dest)
         except OSError:
             super().copy_file(dirty)
+
+
+def _system_failure(error: OSError, staging: Path | None, site: Path | None) -> str:
+    """'the site could not be written: No space left on device: site/x/index.html; ...'"""
+    where = str(error.filename2 or error.filename or "")  # a copy's is its destination
+    if staging is not None and site is not None and where.startswith(str(staging)):
+        where = str(site) + where[len(str(staging)):]  # the path the author knows
+    what = f"{error.strerror or error}: {where}" if where else f"{error.strerror or error}"
+    kept = f"; the published site {site} is as it was" if site is not None else ""
+    return f"commsite: the site could not be written: {what}{kept}"
 
 
 def _take_over(files: Files, src_uri: str) -> None:
@@ -265,9 +275,15 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self.preview.failed()
         if self.site is not None:
             self.site.close()
+        staging = self._staging
         discard(self._staging)
         self._staging = None
         self._unlock()
+        if isinstance(error, OSError) and not self._serving:
+            # A full disk, a folder without permission: one plain line, not a traceback.
+            # Said as MkDocs says a BuildError: the line on stderr, then "Aborted".
+            log.error(_system_failure(error, staging, self._published))
+            raise Abort("Aborted with a system error!") from None
 
     def _unlock(self) -> None:
         if self._lock is not None:
