@@ -1,5 +1,6 @@
 """`commsite`: the comms team's commands. `commsite --help` and `commsite COMMAND --help`.
 
+  init     make a new site folder: settings, example drafts, README, CI that publishes daily
   new      write a new record from a template, named and placed correctly
   check    check every record without building (exit 0 clean, 1 findings, 2 could not run)
   schema   print the JSON Schema of the record format, for editors
@@ -73,6 +74,29 @@ def next_steps(rel: str, url: str, date: str, defaulted: bool) -> str:
     ])
 
 
+def cmd_init(args) -> int:
+    from .starter import InitError, make_site
+
+    try:
+        written = make_site(args.folder, args.name, dt.date.today())
+    except InitError as err:
+        print(f"commsite init: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    folder = args.folder
+    print(f"Made the site '{args.name}' in {folder}/ ({len(written)} files):")
+    for path in written:
+        print(f"  {path.relative_to(folder).as_posix()}")
+    print("\n".join([
+        "Next:",
+        f"  1. cd {folder} && python3 -m venv .venv && .venv/bin/pip install -r requirements.txt",
+        "  2. set your organisation's contacts, audiences and brand in mkdocs.yml",
+        f"  3. preview it: .venv/bin/commsite serve, then open {PREVIEW_ADDRESS}",
+        "  4. put the folder in a git repository on GitHub or GitLab: it publishes on every "
+        "push and every morning (see README.md)",
+    ]))
+    return EXIT_CLEAN
+
+
 def cmd_check(args, settings) -> int:
     from .checks import check
 
@@ -125,6 +149,10 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--build-date", help="act as if today were this date (YYYY-MM-DD): "
                      "scheduled records and review dates follow it")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ini = sub.add_parser("init", help="make a new site folder, ready to write and publish")
+    ini.add_argument("folder", type=Path, help="a new (or empty) folder for the site")
+    ini.add_argument("--name", required=True, help="the site's name, e.g. \"Org communications\"")
+    ini.set_defaults(run=cmd_init, needs_project=False)
     new = sub.add_parser("new", help="write a new record from a template")
     new.add_argument("type", choices=TYPE_KEYS)
     new.add_argument("--title", required=True, help="the record's title")
@@ -163,6 +191,8 @@ def main(argv=None) -> int:
                   file=sys.stderr)
             return EXIT_ERROR
     try:
+        if getattr(args, "needs_project", True) is False:  # init: there is no project yet
+            return args.run(args)
         settings = load_project(args.config)
         if args.build_date:
             settings.build_date = build_date
