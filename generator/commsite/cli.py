@@ -2,6 +2,7 @@
 
   init     make a new site folder: settings, example drafts, README, CI that publishes daily
   new      write a new record from a template, named and placed correctly
+  import   make a draft record of a Word document (.docx), its images beside it
   check    check every record without building (exit 0 clean, 1 findings, 2 could not run)
   schema   print the JSON Schema of the record format, for editors
   build    build the site (mkdocs build with this project's mkdocs.yml)
@@ -27,36 +28,89 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PREVIEW_ADDRESS = "http://127.0.0.1:8000/"  # where `commsite serve` (mkdocs serve) listens
 TYPE_KEYS = [t.key for t in default_types()]  # the record types, from where they are defined
 
-def cmd_new(args, settings) -> int:
+class _Refused(Exception):
+    """A command's option is wrong or its file exists: the message, and the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+def _new_draft(args, settings, title: str) -> tuple:
+    """(type, date, audiences, slug, path) of a new record; _Refused when it cannot be."""
     rtype = settings.type(args.type)
     date = args.date or settings.build_date.isoformat()
     try:
         dt.date.fromisoformat(date)
     except ValueError:
-        print(f"commsite new: --date '{date}' is not a date written YYYY-MM-DD", file=sys.stderr)
-        return EXIT_ERROR
+        raise _Refused(f"--date '{date}' is not a date written YYYY-MM-DD") from None
     audiences = args.audience or [next(iter(settings.audiences))]
     unknown = [a for a in audiences if a not in settings.audiences]
     if unknown:
-        print(f"commsite new: --audience: unknown key '{unknown[0]}'; allowed: "
-              f"{', '.join(settings.audiences)}", file=sys.stderr)
-        return EXIT_ERROR
-    slug = f"{date}-{topic_slug(args.title)[:60].strip('-')}".strip("-")
+        raise _Refused(f"--audience: unknown key '{unknown[0]}'; allowed: "
+                       f"{', '.join(settings.audiences)}")
+    slug = f"{date}-{topic_slug(title)[:60].strip('-')}".strip("-")
     folder = settings.root / rtype.folder
     existing = [p for p in folder.glob(f"{slug}.*") if p.suffix in (".md", ".yml", ".yaml")]
     if existing:
-        print(f"commsite new: {existing[0].relative_to(settings.root)} already exists; nothing "
-              "was written (choose another title, or edit that file)", file=sys.stderr)
-        return EXIT_FINDINGS
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{slug}.md"
-    text = new_record(type_key=rtype.key, kind=rtype.label.lower(), title=args.title, date=date,
-                      audiences=audiences, audience_keys=settings.audiences)
+        raise _Refused(f"{existing[0].relative_to(settings.root)} already exists; nothing was "
+                       "written (choose another title, or edit that file)", EXIT_FINDINGS)
+    return rtype, date, audiences, slug, folder / f"{slug}.md"
+
+
+def _write_draft(args, settings, rtype, date, audiences, slug, path, title, **text) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
-        out.write(text)
+        out.write(new_record(type_key=rtype.key, kind=rtype.label.lower(), title=title,
+                             date=date, audiences=audiences, audience_keys=settings.audiences,
+                             **text))
     rel = path.relative_to(settings.root).as_posix()
     print(rel)
     print(next_steps(rel, f"{rtype.url}/{slug}/", date, args.date is None))
+
+
+def cmd_new(args, settings) -> int:
+    try:
+        draft = _new_draft(args, settings, args.title)
+    except _Refused as err:
+        print(f"commsite new: {err}", file=sys.stderr)
+        return err.code
+    _write_draft(args, settings, *draft, title=args.title)
+    return EXIT_CLEAN
+
+
+def cmd_import(args, settings) -> int:
+    from .wordimport import ImportError_, read_docx
+
+    try:
+        if not args.file.is_file():
+            raise _Refused(f"{args.file}: no such file")
+        # The title (so the file name) comes from the document: read it first.
+        probe = read_docx(args.file, "probe")
+        draft = _new_draft(args, settings, probe.title)
+        rtype, date, audiences, slug, path = draft
+        imported = read_docx(args.file, slug)
+        images = [path.parent / image.rel for image in imported.images]
+        taken = [p for p in images if p.exists()]
+        if taken:
+            raise _Refused(f"{taken[0].relative_to(settings.root)} already exists; nothing was "
+                           "written", EXIT_FINDINGS)
+    except ImportError_ as err:
+        print(f"commsite import: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except _Refused as err:
+        print(f"commsite import: {err}", file=sys.stderr)
+        return err.code
+    for image, target in zip(imported.images, images):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as out:
+            out.write(image.data)
+    _write_draft(args, settings, *draft, title=imported.title, body=imported.body)
+    for image, target in zip(imported.images, images):
+        print(f"  with {target.relative_to(settings.root).as_posix()}"
+              + ("" if image.alt else " (no alt text)"))
+    for note in imported.notes:
+        print(f"Note: {note}")
     return EXIT_CLEAN
 
 
@@ -159,6 +213,13 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--date", help="publication date, YYYY-MM-DD (default: today)")
     new.add_argument("--audience", action="append", help="an audience key; repeat for several")
     new.set_defaults(run=cmd_new)
+    imp = sub.add_parser("import", help="make a draft record of a Word document (.docx)")
+    imp.add_argument("file", type=Path, metavar="FILE.docx", help="the Word document")
+    imp.add_argument("--type", choices=TYPE_KEYS, default="bulletin",
+                     help="the record's type (default: bulletin)")
+    imp.add_argument("--date", help="publication date, YYYY-MM-DD (default: today)")
+    imp.add_argument("--audience", action="append", help="an audience key; repeat for several")
+    imp.set_defaults(run=cmd_import)
     chk = sub.add_parser("check", help="check every record without building")
     chk.set_defaults(run=cmd_check)
     sch = sub.add_parser("schema", help="print the record format as JSON Schema")
