@@ -138,7 +138,7 @@ def _context(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record], b
         record=record, site_name=catalogue.settings.site_name,
         audiences=[catalogue.audience_label(k) for k in record.audiences],
         page_url=link(record.url), pdf_url=link(record.pdf_url) if has_pdf(record) else "",
-        attachments=[(a.title, link(record.url + a.rel)) for a in record.attachments],
+        attachments=[(a.title, link(record.url + a.href)) for a in record.attachments],
         language=catalogue.settings.language)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from .body import Body, BodyRenderer
@@ -43,6 +44,12 @@ class LocalFile:
     rel: str  # path relative to the record's folder, as the author wrote it
     path: Path
     title: str = ""
+
+    @property
+    def href(self) -> str:
+        """The link to the published file, relative to the record's page: a name with '#',
+        '%' or spaces is percent-encoded, so the link leads to the file."""
+        return quote(self.rel, safe="/")
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,8 @@ def load_all(settings: Settings, scan: Callable[[Source], list[Problem]] | None 
     sources = [(rtype, path, path.relative_to(settings.root).as_posix())
                for rtype, path in find_sources(settings)]
 
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+
     def load(chunk):
         """Read, validate, render and build each file: the costly part, shared between cores.
         Returns what the loop below needs, and the bodies used, for the cache."""
@@ -161,9 +170,9 @@ def load_all(settings: Settings, scan: Callable[[Source], list[Problem]] | None 
             if src.fields_read:
                 found += checkers[rtype.key].check(src)
                 if not found:
-                    record, found = _build(src, rtype, path.stem, renderer)
+                    record, found = _build(src, rtype, path.stem, renderer, max_bytes)
                 else:  # the body's own problems (alt text...) in the same run
-                    found += _bodies(src, renderer)[3]
+                    found += _bodies(src, renderer, max_bytes)[3]
             scanned = scan(src) if scan else []
             done.append((record, found, scanned, renderer.take_used()))
         return done
@@ -245,7 +254,7 @@ def _check_slug(slug: str, name: str, rel: str) -> Problem | None:
                               f"{Path(name).suffix}'")
 
 
-def _bodies(src: Source, renderer: BodyRenderer):
+def _bodies(src: Source, renderer: BodyRenderer, max_bytes: int | None = None):
     """The body and the Q&A answers rendered, their images checked (alt text, files of the
     folder) and their headings: this needs only the text, so it runs, and its problems
     show, even when other fields of the record are wrong."""
@@ -270,7 +279,8 @@ def _bodies(src: Source, renderer: BodyRenderer):
                                         "not a file of the record's folder; images must be files "
                                         "beside the record (remote images are not allowed)"))
                 continue
-            problem = _check_local(folder, unquote(parts.path))
+            problem = _check_local(folder, unquote(parts.path), max_bytes) or \
+                _check_pixels(folder / unquote(parts.path), unquote(parts.path))
             if problem:
                 problems.append(Problem(src.rel, line, field_name, f"image: {problem}"))
             else:
@@ -292,12 +302,13 @@ def _bodies(src: Source, renderer: BodyRenderer):
     return body, answers, images, problems
 
 
-def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
+def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer,
+           max_bytes: int | None = None):
     data, problems = src.data, []
     folder = src.path.parent
 
     def local(rel_field: tuple, rel: str, title: str = "") -> LocalFile | None:
-        problem = _check_local(folder, rel)
+        problem = _check_local(folder, rel, max_bytes)
         if problem:
             problems.append(Problem(src.rel, src.line_of(rel_field), field_name(rel_field), problem))
             return None
@@ -314,7 +325,7 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer):
             problems.append(Problem(src.rel, src.line_of(("updated",)), "updated",
                                     f"{updated} is before the publication date {date}; "
                                     "it must be the same day or later"))
-    body, answers, images, found = _bodies(src, renderer)
+    body, answers, images, found = _bodies(src, renderer, max_bytes)
     problems += found
     record = Record(
         type=rtype, slug=slug, source=src.rel, folder=folder,
@@ -354,9 +365,12 @@ def _line_in_body(src: Source, needle: str, pattern: str = "") -> int:
     return src.body_line + (src.body[:index].count("\n") if index >= 0 else 0)
 
 
-def _check_local(folder: Path, rel: str) -> str | None:
+def _check_local(folder: Path, rel: str, max_bytes: int | None = None) -> str | None:
     """Why a path written by an author cannot be published, or None when it can."""
     allowed = "give a path inside the record's folder, e.g. slides/deck.pdf"
+    if any(ord(c) < 32 or ord(c) == 127 for c in rel):
+        return (f"{rel!r} has a control character (a line break or tab) in its name; rename "
+                "the file without it")
     if not rel or rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
         return f"'{rel}' is an absolute path; {allowed}"
     if ".." in Path(rel).parts:
@@ -368,6 +382,48 @@ def _check_local(folder: Path, rel: str) -> str | None:
         target.resolve().relative_to(folder.resolve())
     except ValueError:
         return f"'{rel}' is a link that leaves the record's folder; {allowed}"
-    if not target.is_file():
+    if target.is_dir():
         return f"'{rel}' is a folder, not a file; {allowed}"
+    if not target.is_file():
+        return (f"'{rel}' is not a regular file ({_kind(target)}); only files can be "
+                f"published; {allowed}")
+    size = target.stat().st_size  # the size is known without reading a byte
+    if max_bytes is not None and size > max_bytes:
+        return (f"'{rel}' is {size / 2**20:,.1f} MB; a file may be at most "
+                f"{max_bytes / 2**20:g} MB (max_file_mb); make it smaller, link to it "
+                "elsewhere, or raise max_file_mb")
+    return None
+
+
+def _kind(path: Path) -> str:
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+# Beyond this many pixels Pillow, which WeasyPrint uses to embed images, refuses an image
+# as a decompression bomb, and the PDF would silently be without it.
+MAX_PIXELS = 89_478_485  # Pillow's Image.MAX_IMAGE_PIXELS
+
+
+def _check_pixels(path: Path, rel: str) -> str | None:
+    """A raster image with more pixels than PDFs can embed; read from its header only."""
+    from PIL import Image, UnidentifiedImageError
+
+    limit = f"an image may have at most {MAX_PIXELS:,} pixels (about 9,400 x 9,400); scale it down"
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # the size is all we read
+    try:
+        with Image.open(path) as image:  # reads the header; no pixel is decoded
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None  # not a raster image Pillow knows (an SVG, say): not ours to judge here
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
+    if width * height > MAX_PIXELS:
+        return f"'{rel}' is {width:,} x {height:,} pixels; {limit}"
     return None

@@ -16,6 +16,7 @@ YAML is read with PyYAML's safe loader, changed in three ways:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,9 +92,11 @@ def read_source(path: Path, rel: str) -> tuple[Source, list[Problem]]:
     def fail(line: int, message: str, field_name: str = ""):
         return unread([Problem(rel, line, field_name, message)])
 
-    raw = path.read_bytes()
+    with open(path, "rb") as file:  # never more than the limit: a 3 GB file is not read whole
+        raw = file.read(MAX_BYTES + 1)
+        size = max(len(raw), os.fstat(file.fileno()).st_size)
     if len(raw) > MAX_BYTES:
-        return fail(1, f"the file is {len(raw):,} bytes; a record may be at most {MAX_BYTES:,} bytes "
+        return fail(1, f"the file is {size:,} bytes; a record may be at most {MAX_BYTES:,} bytes "
                        "(put large material in an attachment)")
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark from Windows editors is harmless

@@ -86,7 +86,8 @@ def renderer_fingerprint() -> str:
 @lru_cache(maxsize=4096)
 def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
     # Keyed by size and mtime as well, so `mkdocs serve` sees a replaced image.
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as file:  # in chunks: an attachment may be far bigger than memory
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def file_digest(path: Path) -> str:

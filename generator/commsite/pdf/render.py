@@ -55,6 +55,8 @@ def cached_pdf(path: Path) -> Pdf | None:
     """The cache entry at `path` if it is whole and its sidecar vouches for it, else None."""
     try:
         meta = json.loads(sidecar(path).read_text(encoding="utf-8"))
+        if path.stat().st_size != meta["size"]:
+            return None  # cut short or replaced: not read at all
         data = path.read_bytes()
         if (data.startswith(b"%PDF-") and len(data) == meta["size"]
                 and hashlib.sha256(data).hexdigest() == meta["sha256"]):

@@ -14,6 +14,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
+from ..copying import copy_file
 from ..csp import with_meta_policy
 from ..headers import host_files
 from ..plan import Page, Plan, scripts, stylesheets
@@ -28,7 +29,17 @@ from .preview import Preview, Tracked
 log = logging.getLogger("mkdocs.plugins.commsite")
 
 
-class _CachedPdf(File):
+class _Copied(File):
+    """A file of a record's folder (attachment, slides, image), copied by the kernel in
+    bounded memory and holes kept (copying.py): a 2 GB attachment costs no 2 GB."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        copy_file(Path(self.abs_src_path), Path(self.abs_dest_path))
+
+
+class _CachedPdf(_Copied):
     """A record's PDF from the PDF cache: hard-linked into the site, not copied (a cache
     entry is only ever replaced, never changed in place); copied when the cache and the
     site are on different file systems."""
@@ -175,7 +186,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
                 # listings are in the nav where mkdocs.yml puts them
                 inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV))
         for copied in plan.files:
-            kind = _CachedPdf if copied.pdf and not self.preview else made
+            kind = made if self.preview else _CachedPdf if copied.pdf else _Copied
             files.append(kind.generated(config, copied.path, abs_src_path=str(copied.source)))
         # Feeds, calendar files and bulletin emails: text the core renders, served as is.
         texts = plan.texts(self.preview.emails if self.preview else None)
