@@ -39,4 +39,4 @@ serve: $(BIN)/mkdocs
 	$(BIN)/commsite serve
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache .commsite-cache

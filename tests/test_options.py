@@ -24,7 +24,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 AT = "mkdocs.yml: plugins.commsite"
 AUDIENCES = ("allowed: a mapping of keys (lowercase letters, digits, hyphens) to the labels "
              "readers see, e.g. {la: Local Administrators, users: Users}")
-CACHE = "allowed: a folder of its own, outside site_dir and docs_dir, e.g. .cache/commsite"
+CACHE = "allowed: a folder of its own, outside site_dir and docs_dir, e.g. .commsite-cache"
 
 WRONG = [
     ("build_date: 2018-02-30", f"{AT}.build_date: '2018-02-30' is not allowed; allowed: a real "

@@ -122,7 +122,7 @@ def test_check_reports_the_same_findings_and_fills_the_cache_either_way(tmp_path
     bad_yaml.write_text(bad_yaml.read_text().replace("audience:", "audience: [la", 1))
 
     shared = python(CHECK, str(config), "shared out")
-    cache = project / ".cache" / "commsite" / "bodies.json"
+    cache = project / ".commsite-cache" / "bodies.json"
     stamp = cache.stat().st_mtime_ns
     alone = python(CHECK, str(config), "one process")
 

@@ -420,10 +420,10 @@ def test_mkdocs_build_renders_only_what_changed_and_keeps_its_cache_outside_the_
         + hostile_html(port, secret))})
     site = root / "site"
     assert built_counts(mkdocs_build(root)) == (4, 0, 0)
-    cache = root / ".cache" / "commsite"
+    cache = root / ".commsite-cache"
     assert len(list(cache.glob("*.pdf"))) == 4
     in_site = {p.name for p in site.rglob("*")}
-    assert not in_site & {p.name for p in cache.iterdir()} and ".cache" not in in_site
+    assert not in_site & {p.name for p in cache.iterdir()} and ".commsite-cache" not in in_site
     pasted = site / "bulletins/2018-08-01-pasted/2018-08-01-pasted.pdf"
     assert_safe(pasted, found, requests)
 

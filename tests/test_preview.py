@@ -136,7 +136,7 @@ def test_serve_shows_edits_and_drafts_and_skips_pdfs(tiny):
         july = "bulletins/2018-07-12-july/"
         assert "2018-07-12-july.pdf" not in server.wait_for(july, "</html>")
         assert get(server.base + july + "2018-07-12-july.pdf")[0] == 404
-        assert not list((tiny / ".cache").rglob("*.pdf")), "no PDF is rendered in a preview"
+        assert not list((tiny / ".commsite-cache").rglob("*.pdf")), "no PDF is rendered in a preview"
 
         # A save in any of the record folders shows.
         for rel, url in (("webinars/2018-07-03-webinar.md", "webinars/2018-07-03-webinar/"),

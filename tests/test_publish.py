@@ -75,7 +75,7 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     # Change every record and drop the PDF cache, so the build has real work to be killed in.
     for record in (project / "bulletins").glob("*.md"):
         record.write_text(record.read_text().replace("\n---\n", "\n---\n\nEdited.\n", 1))
-    for cached in (project / ".cache").rglob("*.pdf"):
+    for cached in (project / ".commsite-cache").rglob("*.pdf"):
         cached.unlink()
     build = subprocess.Popen(build_cmd(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env=ENV)
@@ -83,7 +83,7 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     # with more to come (40 records, a PDF each).
     staging = wait_for(build, lambda: next(project.glob(f"site{STAGING_MARK}*"), None))
     assert staging is not None, "the build never started writing"
-    assert wait_for(build, lambda: next((project / ".cache").rglob("*.pdf"), None)), \
+    assert wait_for(build, lambda: next((project / ".commsite-cache").rglob("*.pdf"), None)), \
         "the build never rendered a PDF"
     assert build.poll() is None, "the build finished before it could be interrupted"
     build.send_signal(sig)
@@ -106,7 +106,7 @@ def test_a_failed_pdf_fails_the_build_by_name_and_publishes_nothing(published):
     original = config.read_text()
     try:
         config.write_text(original.replace("      pdf: true\n", "      pdf: true\n      pdf_timeout: 0.01\n"))
-        for cached in (project / ".cache").rglob("*.pdf"):
+        for cached in (project / ".commsite-cache").rglob("*.pdf"):
             cached.unlink()
         result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
     finally:

@@ -5,7 +5,7 @@
   import   make a draft record of a Word document (.docx), its images beside it
   check    check every record without building (exit 0 clean, 1 findings, 2 could not run)
   schema   print the JSON Schema of the record format, for editors
-  build    build the site (mkdocs build with this project's mkdocs.yml)
+  build    build the site with this project's mkdocs.yml (--host mkdocs, properdocs or zensical)
   serve    preview the site while you write (drafts shown, PDFs off unless --pdf)
 """
 
@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from .blank import new_record
+from .hosts import HOSTS, installed, missing_message
 from .project import ProjectError, load_project
 from .records import topic_slug
 from .settings import default_types
@@ -173,18 +174,36 @@ def cmd_schema(args, settings) -> int:
 
 
 def run_mkdocs(command: str, args, extra_env: dict) -> int:
+    """mkdocs or properdocs (the same plugin runs in both: README, Hosts)."""
+    if not installed(args.host):
+        print(f"commsite {command}: {missing_message(args.host)}", file=sys.stderr)
+        return EXIT_ERROR
     env = {**os.environ, **extra_env}
     if args.build_date:  # the build reads it from the environment (see settings.py)
         env["COMMSITE_BUILD_DATE"] = args.build_date
-    cmd = [sys.executable, "-m", "mkdocs", command, "-f", str(args.config), *args.mkdocs_args]
+    cmd = [sys.executable, "-m", args.host, command, "-f", str(args.config), *args.mkdocs_args]
     return subprocess.call(cmd, env=env)
 
 
 def cmd_build(args, settings) -> int:
+    if args.host == "zensical":
+        if not installed("zensical"):
+            print(f"commsite build: {missing_message('zensical')}", file=sys.stderr)
+            return EXIT_ERROR
+        from .hosts.zensical import main_build
+
+        return main_build(args.config, settings, args.mkdocs_args)
     return run_mkdocs("build", args, {})
 
 
 def cmd_serve(args, settings) -> int:
+    if args.host == "zensical":
+        if not installed("zensical"):
+            print(f"commsite serve: {missing_message('zensical')}", file=sys.stderr)
+            return EXIT_ERROR
+        from .hosts.zensical_preview import main_serve
+
+        return main_serve(args.config, settings, args.mkdocs_args, pdf=args.pdf)
     # --dirty: after a save MkDocs rebuilds only the pages the plugin reports changed
     # (plugin/preview.py), so a site of a thousand records follows typing; --full (or
     # mkdocs' own --clean or --dirty) leaves the choice to mkdocs.
@@ -229,12 +248,16 @@ def parser() -> argparse.ArgumentParser:
     for name, run, text in (("build", cmd_build, "build the site into ./site"),
                             ("serve", cmd_serve, "preview the site at http://127.0.0.1:8000/")):
         cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--host", choices=HOSTS, default="mkdocs",
+                         help="the program that frames the pages (default: mkdocs; README: Hosts)")
         if name == "serve":
             cmd.add_argument("--pdf", action="store_true", help="render PDFs in the preview too")
             cmd.add_argument("--full", action="store_true", help="rebuild every page after "
                              "each save (slower; by default only the pages that changed)")
         cmd.set_defaults(run=run, passes_on=True)
-        cmd.epilog = "Other options are passed on to mkdocs (e.g. --strict, --site-dir DIR)."
+        cmd.epilog = ("Other options are passed on to mkdocs or properdocs (e.g. --strict, "
+                      "--site-dir DIR); with --host zensical: -d/--site-dir DIR, --strict"
+                      + (", -a/--dev-addr IP:PORT." if name == "serve" else "."))
     return top
 
 

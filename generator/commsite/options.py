@@ -169,7 +169,7 @@ OPTIONS = (
     Option("pdf_workers", "a whole number from 0 (0: one per core), e.g. 2",
            _number(0, above=False, integer=True)),
     Option("pdf_timeout", "a number of seconds above 0, e.g. 60", _number(0, above=True)),
-    Option("cache_dir", "a folder of its own, outside site_dir and docs_dir, e.g. .cache/commsite",
+    Option("cache_dir", "a folder of its own, outside site_dir and docs_dir, e.g. .commsite-cache",
            _cache_dir),
     Option("pdf_cache_days", "a number of days from 0 (0: never remove), e.g. 30",
            _number(0, above=False)),

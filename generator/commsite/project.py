@@ -30,7 +30,8 @@ _ConfigLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_project(config_file: Path) -> Settings:
+def read_config(config_file: Path) -> dict:
+    """mkdocs.yml as data (tags only MkDocs resolves read as None)."""
     config_file = Path(config_file)
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
@@ -38,6 +39,12 @@ def load_project(config_file: Path) -> Settings:
         raise ProjectError(f"{config_file}: cannot be read: {err}") from None
     if not isinstance(config, dict):
         raise ProjectError(f"{config_file}: cannot be read: it is not a mapping of options")
+    return config
+
+
+def load_project(config_file: Path) -> Settings:
+    config_file = Path(config_file)
+    config = read_config(config_file)
     options = {}
     plugins = config.get("plugins") or []
     if isinstance(plugins, dict):

@@ -21,6 +21,8 @@ class RecordType:
     folder: str  # where the records live, relative to the project root
 
 
+# Outside `.cache/`, which hosts' clean steps empty; the old default is still found (site.py).
+DEFAULT_CACHE_DIR, LEGACY_CACHE_DIR = ".commsite-cache", ".cache/commsite"
 DEFAULT_AUDIENCES = {"la": "Local Administrators", "users": "Users"}
 
 
@@ -54,7 +56,7 @@ class Settings:
     pdf: bool = True
     pdf_workers: int = 0  # 0: one per core
     pdf_timeout: float = 60.0  # seconds one document may take before it fails
-    cache_dir: Path = Path(".cache/commsite")  # kept between builds (relative: to root)
+    cache_dir: Path = Path(DEFAULT_CACHE_DIR)  # kept between builds (relative: to root)
     pdf_cache_days: float = 30  # PDFs no build has used for this long leave the cache; 0: never
     max_file_mb: float = 100  # a bigger attachment, slide deck or image is refused
     preview: bool = False  # an author's preview: drafts shown with a banner

@@ -9,6 +9,7 @@ in the background while it builds HTML), asks for page fragments, and calls
 
 from __future__ import annotations
 
+import os
 from hashlib import sha256
 from pathlib import Path
 from typing import Callable
@@ -20,7 +21,26 @@ from .pages import PageRenderer
 from .pdf import Pdf, PdfFailure, PdfRenderer, PrintJob, print_job
 from .problems import Problem, RecordError, quiet
 from .records import Record, load_all, load_records
-from .settings import Settings
+from .settings import DEFAULT_CACHE_DIR, LEGACY_CACHE_DIR, Settings
+
+
+def settle_cache(settings: Settings, report: Callable[[str], None]) -> None:
+    """The cache used to default to `.cache/commsite`, which a host's clean step may empty
+    whole (`zensical build --clean` does): with the default cache_dir, a cache still there is
+    moved to the new default once, or used where it is when it cannot be moved."""
+    default = (settings.root / DEFAULT_CACHE_DIR).resolve()
+    legacy = settings.root / LEGACY_CACHE_DIR
+    if settings.cache_dir.resolve() != default or default.exists() or not legacy.is_dir():
+        return
+    try:
+        os.replace(legacy, default)
+    except OSError as err:
+        settings.cache_dir = legacy
+        report(f"the cache stays in {LEGACY_CACHE_DIR} ({err.strerror}); move it to "
+               f"{DEFAULT_CACHE_DIR} yourself, or set cache_dir")
+        return
+    report(f"the cache moved from {LEGACY_CACHE_DIR} to {DEFAULT_CACHE_DIR}, where no "
+           "host's clean step removes it")
 
 
 class BuildFailure(Exception):
@@ -34,6 +54,7 @@ class Site:
     def __init__(self, settings: Settings, report: Callable[[str], None] = quiet,
                  warn: Callable[[str], None] = quiet):
         self.settings = settings
+        settle_cache(settings, report)
         self.catalogue: Catalogue | None = None
         self.pages: PageRenderer | None = None
         self._pdfs = PdfRenderer(settings.cache_dir, settings.pdf_workers, settings.pdf_timeout,

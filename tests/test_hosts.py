@@ -1,0 +1,173 @@
+"""The same site from every host (README: Hosts): MkDocs, ProperDocs and Zensical.
+
+The example site and a generated corpus of 200 records are built with each host and
+compared with the MkDocs build: the same page addresses and files, the same visible
+text and links of our own markup (the theme's chrome may differ), the same PDFs byte
+for byte (from the cache), the same feeds, calendar files and emails.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .sites import ROOT, copy_build, copy_project, mkdocs_build
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import write_corpus  # noqa: E402
+
+# The theme's own files and search index: each host ships its own.
+THEIRS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/", "search/",
+          "search.json", "sitemap.xml", "sitemap.xml.gz")
+
+
+def commsite(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "commsite.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=900,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def host_build(project: Path, host: str, site: Path) -> subprocess.CompletedProcess:
+    done = commsite("-f", str(project / "mkdocs.yml"), "build", "--host", host, "--strict",
+                    "-d", str(site))
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def ours(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(THEIRS)}
+
+
+def our_markup(page: Path) -> tuple[str, list[str]]:
+    """The visible text and the links of what we put in the page's content area."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    inner = soup.select_one(".md-content__inner")
+    assert inner is not None, f"{page}: no content area"
+    for theirs in inner.select("#__skip, .md-source-file, .md-content__button, .headerlink"):
+        theirs.decompose()
+    links = sorted(f"{el.name} {attr}={el[attr]}" for attr in ("href", "src")
+                   for el in inner.select(f"[{attr}]"))
+    return " ".join(inner.get_text(" ").split()), links
+
+
+def feed_links(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [link["href"] for link in soup.select('head link[type="application/atom+xml"]')]
+
+
+def assert_same_site(expected: Path, actual: Path, host: str) -> int:
+    """Every difference between two builds of one project, in one message; returns the
+    number of pages compared."""
+    problems = []
+    mine, theirs = ours(expected), ours(actual)
+    problems += [f"only in the MkDocs build: {p}" for p in sorted(mine - theirs)]
+    problems += [f"only in the {host} build: {p}" for p in sorted(theirs - mine)]
+    pages = 0
+    for rel in sorted(mine & theirs):
+        a, b = expected / rel, actual / rel
+        if rel.endswith("index.html"):
+            pages += 1
+            if our_markup(a) != our_markup(b):
+                problems.append(f"{rel}: our text or links differ")
+            if feed_links(a) != feed_links(b):
+                problems.append(f"{rel}: feed links differ")
+            if "Content-Security-Policy" not in b.read_text(encoding="utf-8"):
+                problems.append(f"{rel}: no Content-Security-Policy")
+        elif not rel.endswith((".html", "csp.txt", "_headers", ".htaccess")):
+            # PDFs (from the cache), feeds, calendar files, emails, attachments, our CSS
+            if a.read_bytes() != b.read_bytes():
+                problems.append(f"{rel}: not the same bytes")
+    assert not problems, "\n".join(problems[:30])
+    return pages
+
+
+@pytest.fixture(scope="module")
+def example_hosts(example_build, tmp_path_factory):
+    """The example project (with the shared build's PDF cache) built by each host."""
+    project = copy_build(example_build, tmp_path_factory.mktemp("hosts") / "example")
+    sites = {"mkdocs": example_build.site}
+    results = {}
+    for host in ("properdocs", "zensical"):
+        sites[host] = project / f"site-{host}"
+        results[host] = host_build(project, host, sites[host])
+    return project, sites, results
+
+
+@pytest.mark.parametrize("host", ["properdocs", "zensical"])
+def test_the_example_site_is_the_same_from_every_host(example_hosts, host):
+    project, sites, results = example_hosts
+    pages = assert_same_site(sites["mkdocs"], sites[host], host)
+    assert pages >= 60  # every record, listing and index: the comparison compared something
+    pdfs = sorted(sites[host].rglob("*.pdf"))
+    assert len([p for p in pdfs if p.parent.name == p.stem]) >= 20
+    assert "0 rendered" in results[host].stderr, "the PDFs came from the cache"
+
+
+def test_zensical_pages_carry_title_description_and_search_choices(example_hosts):
+    project, sites, _ = example_hosts
+    site = sites["zensical"]
+    record = next((site / "bulletins").glob("*/index.html"))
+    soup = BeautifulSoup(record.read_text(encoding="utf-8"), "html.parser")
+    mk = BeautifulSoup((sites["mkdocs"] / record.relative_to(site)).read_text(), "html.parser")
+    assert soup.title.string == mk.title.string
+    assert soup.select_one('meta[name="description"]')["content"] == \
+        mk.select_one('meta[name="description"]')["content"]
+    assert len(soup.select("h1")) == 1, "the record's title is the page's only h1"
+    import json
+
+    located = {item["location"].split("#")[0]
+               for item in json.loads((site / "search.json").read_text())["items"]}
+    assert record.parent.relative_to(site).as_posix() + "/" in located
+    assert "bulletins/" not in located and "topics/" not in located, \
+        "listings stay out of search, as with MkDocs"
+    for name in ("csp.txt", "_headers", ".htaccess"):
+        assert "script-src 'self' 'sha256-" in (site / name).read_text()
+
+
+def test_a_200_record_corpus_is_the_same_from_every_host(tmp_path):
+    project = write_corpus(200, tmp_path / "corpus", pdf=False).parent
+    mkdocs = project / "site"
+    done = mkdocs_build(project, mkdocs)
+    assert done.returncode == 0, done.stderr
+    for host in ("properdocs", "zensical"):
+        host_build(project, host, project / f"site-{host}")
+        assert assert_same_site(mkdocs, project / f"site-{host}", host) > 200
+
+
+def test_zensical_writes_only_what_changed_and_keeps_the_site_on_bad_records(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace(
+        "      old_after_months: 12\n", "      old_after_months: 12\n      pdf: false\n"))
+    site = project / "out"
+    first = host_build(project, "zensical", site)
+    assert "0 unchanged" in first.stderr
+    record = project / "bulletins" / "2018-07-12-la-bulletin.md"
+    record.write_text(record.read_text().replace("Welcome to the July edition",
+                                                 "Welcome to the new July edition"))
+    second = host_build(project, "zensical", site)
+    # the record's page and, since its body is in no listing, nothing else
+    assert " 1 file(s) written" in second.stderr, second.stderr
+    assert "Welcome to the new July edition" in \
+        (site / "bulletins/2018-07-12-la-bulletin/index.html").read_text()
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    record.write_text(record.read_text().replace("audience: la", "audience: LA"))
+    bad = commsite("-f", str(project / "mkdocs.yml"), "build", "--host", "zensical",
+                   "-d", str(site))
+    assert bad.returncode == 1
+    assert "bulletins/2018-07-12-la-bulletin.md:4: audience: unknown key 'LA'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_zensical_build_refuses_options_it_cannot_honour(tmp_path):
+    project = copy_project(tmp_path / "p")
+    done = commsite("-f", str(project / "mkdocs.yml"), "build", "--host", "zensical", "--dirty")
+    assert done.returncode == 2
+    assert "not an option with --host zensical: --dirty" in done.stderr
+    assert not (project / "site").exists()
