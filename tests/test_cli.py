@@ -97,6 +97,17 @@ def test_new_puts_each_type_in_its_folder_and_webinars_get_their_fields(project,
     assert records["notice"].audiences == ("users", "la")
 
 
+def test_new_names_a_record_titled_in_any_script_readably(project, capsys):
+    """The file name is the title transliterated, as record and topic addresses are."""
+    for title, name in (("Защита данных", "2018-07-12-zashchita-dannykh"),
+                        ("Προστασία δεδομένων", "2018-07-12-prostasia-dedomenon"),
+                        ("数据保护", "2018-07-12-shu-ju-bao-hu")):
+        code, out, _ = run(capsys, "new", "bulletin", "--title", title, "--date", "2018-07-12")
+        assert (code, out[0]) == (0, f"bulletins/{name}.md")
+    titles = {r.slug: r.title for r in load_records(Settings(root=project))}
+    assert titles["2018-07-12-zashchita-dannykh"] == "Защита данных"
+
+
 def test_new_says_when_it_used_today_s_date(project, capsys):
     code, out, _ = run(capsys, "--build-date", "2026-12-09", "new", "notice", "--title", "Hi")
     assert code == 0 and out[0] == "content/notices/2026-12-09-hi.md"

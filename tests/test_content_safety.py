@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from commsite.records import load_records
+from commsite.records import load_records, topic_slug
 from commsite.settings import Settings
 
 from .test_build import mkdocs_build
@@ -62,6 +63,16 @@ topics: [Arabic]
 ---
 
 هذا نص باللغة العربية من اليمين إلى اليسار.
+""",
+    "bulletins/2024-05-06-scripts.md": """---
+title: Topics in four scripts
+date: 2024-05-06
+audience: la
+summary: Topic labels in Cyrillic, Greek, Arabic and Chinese.
+topics: [Защита данных, ЗАЩИТА  данных, Безопасность, Bezopasnost, Προστασία δεδομένων, حماية البيانات, 数据保护, 事实, 实时]
+---
+
+Each topic has its own page.
 """,
     "content/notices/2024-01-01-minimal.md": """---
 title: Minimal
@@ -176,6 +187,39 @@ def test_any_language_reaches_page_and_pdf(site):
         # Words a reader would search the PDF for (emoji aside: fonts vary).
         for word in record.title.replace("✉️", "").split()[:3]:
             assert word in text, (slug, word)
+
+
+# Each topic of the record above (one per spelling family: the second Cyrillic label is
+# the first in capitals), with the readable part of its address: its words transliterated.
+SCRIPT_TOPICS = {"Защита данных": "zashchita-dannykh", "Безопасность": "bezopasnost",
+                 "Bezopasnost": "bezopasnost", "Προστασία δεδομένων": "prostasia-dedomenon",
+                 "حماية البيانات": "hmy-lbynt", "数据保护": "shu-ju-bao-hu", "事实": "shi-shi",
+                 "实时": "shi-shi"}
+
+
+def test_topics_in_any_script_have_a_readable_page_of_their_own(site):
+    _, out, records = site
+    record = next(r for r in records if r.slug == "2024-05-06-scripts")
+    page = soup_of(out, record.url)
+    links = {a.get_text(): a["href"] for a in page.select(".comms-record__meta a[href*='topics/']")}
+    assert list(links) == list(SCRIPT_TOPICS)  # 'ЗАЩИТА  данных' is 'Защита данных'
+    addresses = {label: href.removeprefix("../../topics/").removesuffix("/")
+                 for label, href in links.items()}
+    # Two different labels never share an address, even where their letters read alike
+    # (事实 and 实时 are both 'shi shi'; Безопасность is Bezopasnost in Latin letters).
+    assert len(set(addresses.values())) == len(SCRIPT_TOPICS)
+    for label, readable in SCRIPT_TOPICS.items():
+        address = addresses[label]
+        assert address.isascii() and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", address), address
+        assert address == readable or address.startswith(readable + "-"), (label, address)
+        topic = soup_of(out, f"topics/{address}/")  # the page is there, about that topic
+        assert label in topic.select_one("h1").get_text(), (label, address)
+        assert record.title in [a.get_text() for a in topic.select(".comms-item__title a")]
+    item = soup_of(out, "").find("a", href=record.url).find_parent("li")
+    assert item["data-topics"].split() == list(addresses.values())
+    # The same label always gets the same address (it is not numbered in order of use).
+    assert addresses == {label: topic_slug(label) for label in SCRIPT_TOPICS}
+    assert topic_slug("Защита данных") == "zashchita-dannykh-2e116d7e"
 
 
 def test_same_date_records_keep_a_stable_order(site):

@@ -425,6 +425,8 @@ def test_same_slug_in_two_types_is_fine(tmp_path):
     ("My Bulletin.md", "my-bulletin.md"),
     ("Bulletin.md", "bulletin.md"),
     ("café.yml", "cafe.yml"),
+    ("Защита данных.md", "zashchita-dannykh.md"),  # any script: the name transliterated
+    ("数据保护.yml", "shu-ju-bao-hu.yml"),
     ("index.md", "index-1.md"),
 ])
 def test_file_names_that_cannot_be_web_addresses(tmp_path, name, suggestion):
@@ -759,3 +761,10 @@ def test_superseded_by_must_name_a_newer_record_unambiguously(tmp_path):
         "bulletins/same, webinars/same",
         "webinars/older.md:6: superseded_by: 'bulletins/same' is not newer than this record; "
         "name the record that replaces it"]
+
+
+def test_a_topic_needs_letters_or_digits_in_any_script(tmp_path):
+    write(tmp_path, "bulletins/x.md", md(FIELDS + "topics: [Защита данных, 数据保护, '✉️ ✉️', '--']\n"))
+    assert problems(tmp_path) == [
+        "bulletins/x.md:6: topics[3]: '✉️ ✉️' has no letters or digits; use a word, e.g. GDPR",
+        "bulletins/x.md:6: topics[4]: '--' has no letters or digits; use a word, e.g. GDPR"]

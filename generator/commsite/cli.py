@@ -22,8 +22,8 @@ from pathlib import Path
 from .blank import new_record
 from .hosts import HOSTS, installed, missing_message
 from .project import ProjectError, load_project
-from .records import topic_slug
 from .settings import default_types
+from .slugs import slugify
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PREVIEW_ADDRESS = "http://127.0.0.1:8000/"  # where `commsite serve` (mkdocs serve) listens
@@ -50,7 +50,7 @@ def _new_draft(args, settings, title: str) -> tuple:
     if unknown:
         raise _Refused(f"--audience: unknown key '{unknown[0]}'; allowed: "
                        f"{', '.join(settings.audiences)}")
-    slug = f"{date}-{topic_slug(title)[:60].strip('-')}".strip("-")
+    slug = f"{date}-{slugify(title)[:60].strip('-')}".strip("-")
     folder = settings.root / rtype.folder
     existing = [p for p in folder.glob(f"{slug}.*") if p.suffix in (".md", ".yml", ".yaml")]
     if existing:

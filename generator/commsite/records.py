@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,18 +22,13 @@ from .parallel import map_shares
 from .problems import Problem, RecordError, field_name
 from .schema import Checker, parse_date
 from .settings import RecordType, Settings
+from .slugs import slugify, topic_slug
 from .source import RECORD_SUFFIXES, Source, read_source
 
 UK_TIME = ZoneInfo("Europe/London")
 BODY_CACHE = "bodies.json"  # rendered record bodies, in the cache folder
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 RESERVED_SLUGS = {"index", "feeds", "assets"}
-
-
-def topic_slug(label: str) -> str:
-    """'Anti-spoofing' and 'anti spoofing' are one topic: both give 'anti-spoofing'."""
-    ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -245,8 +239,7 @@ def _start(src: Source, data: dict, problems: list) -> dt.datetime | None:
 def _check_slug(slug: str, name: str, rel: str) -> Problem | None:
     if SLUG.fullmatch(slug) and slug not in RESERVED_SLUGS:
         return None
-    suggestion = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", slug)
-                        .encode("ascii", "ignore").decode().lower()).strip("-") or "new-record"
+    suggestion = slugify(slug) or "new-record"
     if slug in RESERVED_SLUGS:
         suggestion = f"{slug}-1"
     return Problem(rel, 1, "", f"the file name '{name}' cannot be a web address; use lowercase "
