@@ -29,6 +29,7 @@ from .pdf_helpers import (BULLETIN, NOTICE, PROGRESS, ROOT, assert_safe, build, 
                           project, record, secrets, settings, spy_server, text_of, write)
 
 __all__ = ["secrets", "spy_server"]  # fixtures, used by name
+SITE_URL = "https://comms.example.org/"
 
 
 # --- Accessible PDFs ---------------------------------------------------------------------
@@ -364,12 +365,12 @@ def test_progress_is_reported_while_rendering_and_summed_up_at_the_end(tmp_path)
 def test_a_missing_harfbuzz_subset_is_warned_once_with_the_fix(tmp_path, monkeypatch):
     monkeypatch.setattr(system, "harfbuzz_subset_available", lambda: False)
     root = project(tmp_path)
-    _, summary, _, warnings = build(root)
+    _, summary, _, warnings = build(root, site_url=SITE_URL)
     assert counts(summary) == (3, 0, 0)
     assert len(warnings) == 1
     assert "libharfbuzz-subset" in warnings[0]
     assert "apt-get install libharfbuzz-subset0" in warnings[0]
-    _, _, _, warnings = build(root)  # everything from the cache: nothing would be slow
+    _, _, _, warnings = build(root, site_url=SITE_URL)  # all from the cache: nothing slow
     assert warnings == []
 
 

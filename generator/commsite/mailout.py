@@ -7,7 +7,12 @@ the body, attachments, and links to the page and its PDF.
 Email clients ignore <style> blocks and stylesheets (or strip them), and many
 lay out only tables reliably, so the HTML is a table of fixed width and every
 element carries its own `style`: the body's HTML is rewritten tag by tag with
-the styles below, its classes dropped. Its links become absolute when the site
+the styles below, its classes dropped. Outlook for Windows draws with Word's
+engine, so: padding, borders and backgrounds of callouts (the action, admonitions,
+quotes, rules) sit on table cells, where it honours them; no HTML5 element
+(`<time>`, `<section>`...: it drops them); pixel line-heights come with
+`mso-line-height-rule: exactly`; and the page's margin is the wrapper table's,
+since it ignores `<body>` margins. doiuse-email checks this in the tests. Its links become absolute when the site
 has an address, since an email has no page to resolve relative ones against.
 The body arrives already sanitised (records.py); the rewriter escapes every
 text and attribute it writes again, so nothing is trusted twice.
@@ -38,28 +43,31 @@ WIDTH = 72  # plain-text line length: fits every mail client without re-wrapping
 
 FONT = "font-family:Arial,Helvetica,sans-serif;color:#212121;"
 TEXT = FONT + "font-size:16px;line-height:24px;"
+BRAND = "{brand}"  # the site's brand_colour, filled in by `styles`
 # Inline styles, by tag. Every element gets one: Outlook does not pass fonts down into tables.
 STYLES = {
-    "body": "margin:0;padding:0;background-color:#f2f2f2;",
+    "body": "background-color:#f2f2f2;",
     "frame": "width:100%;background-color:#f2f2f2;border-collapse:collapse;",
     "frame_cell": "padding:24px 8px;",
     "sheet": "width:100%;max-width:640px;background-color:#ffffff;border-collapse:collapse;",
     "masthead": FONT + "font-size:16px;font-weight:bold;padding:16px 24px;color:#ffffff;"
-                "background-color:#3f51b5;",
+                "background-color:" + BRAND + ";",
     "content": "padding:24px;",
     "footer": FONT + "font-size:14px;line-height:20px;padding:16px 24px;color:#555555;"
               "background-color:#f7f7f7;",
     "meta": TEXT + "margin:0 0 16px 0;color:#555555;",
-    "time": "color:#555555;",
     "summary": TEXT + "margin:0 0 16px 0;font-size:18px;line-height:27px;",
-    "action": TEXT + "margin:0 0 16px 0;padding:12px 16px;border-left:6px solid #b35c00;"
+    "callout_table": "width:100%;border-collapse:collapse;",
+    "callout_gap": "padding:0 0 16px 0;",
+    "action": TEXT + "padding:12px 16px;border-left:6px solid #b35c00;"
               "background-color:#fff4e5;",
+    "callout_p": TEXT + "margin:0 0 8px 0;",
     "h1": FONT + "font-size:28px;line-height:34px;font-weight:bold;margin:0 0 12px 0;",
     "h2": FONT + "font-size:22px;line-height:28px;font-weight:bold;margin:28px 0 12px 0;",
     "h3": FONT + "font-size:19px;line-height:25px;font-weight:bold;margin:24px 0 8px 0;",
     "h4": FONT + "font-size:17px;line-height:24px;font-weight:bold;margin:20px 0 8px 0;",
     "p": TEXT + "margin:0 0 16px 0;",
-    "a": "color:#1a4fa0;text-decoration:underline;",
+    "a": "color:" + BRAND + ";text-decoration:underline;",
     "ul": TEXT + "margin:0 0 16px 0;padding:0 0 0 24px;",
     "li": TEXT + "margin:0 0 8px 0;",
     "table": "width:100%;border-collapse:collapse;margin:0 0 16px 0;",
@@ -71,13 +79,15 @@ STYLES = {
             "background-color:#f2f2f2;padding:0 2px;",
     "pre": "font-family:Consolas,'Courier New',monospace;font-size:14px;line-height:20px;"
            "white-space:pre-wrap;background-color:#f2f2f2;padding:12px;margin:0 0 16px 0;",
-    "blockquote": TEXT + "margin:0 0 16px 0;padding:0 0 0 12px;border-left:4px solid #cccccc;",
+    "blockquote": TEXT + "margin:0;",
+    "quote_cell": "padding:0 0 0 12px;border-left:4px solid #cccccc;",
     "img": "max-width:100%;height:auto;border:0;",
-    "hr": "border:0;border-top:1px solid #cccccc;margin:24px 0;",
+    "rule_gap": "padding:8px 0 24px 0;",
+    "rule": "border-top:1px solid #cccccc;font-size:1px;line-height:1px;",
     "strong": "font-weight:bold;",
     "em": "font-style:italic;",
-    "admonition": TEXT + "margin:0 0 16px 0;padding:12px 16px;border-left:6px solid #3f51b5;"
-                  "background-color:#eef0fb;",
+    "admonition": TEXT + "padding:12px 16px;border-left:6px solid " + BRAND + ";"
+                  "background-color:#f0f3f7;",
     "admonition-title": TEXT + "margin:0 0 8px 0;font-weight:bold;",
     "other": FONT,  # any other element: at least the font
 }
@@ -87,6 +97,31 @@ for _same, _as in {"h5": "h4", "h6": "h4", "ol": "ul", "dl": "ul", "dd": "li", "
     STYLES[_same] = STYLES[_as]
 for _part in ("thead", "tbody", "tfoot", "tr"):
     STYLES[_part] = "vertical-align:top;"
+for _key, _style in STYLES.items():  # Outlook honours a pixel line-height only with this
+    if "line-height:" in _style:
+        STYLES[_key] = "mso-line-height-rule:exactly;" + _style
+
+# HTML5 elements Outlook for Windows drops, as the plain element it shows instead.
+HTML5 = {"section": "div", "article": "div", "aside": "div", "header": "div", "footer": "div",
+         "nav": "div", "main": "div", "figure": "div", "figcaption": "div", "details": "div",
+         "summary": "div", "time": "span", "mark": "span"}
+# A box drawn by a table cell: Outlook ignores padding and borders on other elements.
+CELL_OPEN = ('<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
+             'border="0" style="{table}"><tr style="vertical-align:top;"><td style="{gap}">'
+             '<table role="presentation" '
+             'width="100%" cellpadding="0" cellspacing="0" border="0" style="{table}">'
+             '<tr style="vertical-align:top;">'
+             '<td style="{cell}">')
+CELL_CLOSE = "</td></tr></table></td></tr></table>"
+
+
+def styles(brand: str) -> dict[str, str]:
+    """The inline styles with the site's brand colour."""
+    return {key: style.replace(BRAND, brand) for key, style in STYLES.items()}
+
+
+def cell(style: dict, name: str, gap: str = "callout_gap") -> str:
+    return CELL_OPEN.format(table=style["callout_table"], gap=style[gap], cell=style[name])
 
 VOID = {"br", "hr", "img", "wbr", "col", "area"}
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead",
@@ -139,6 +174,8 @@ def _context(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record], b
         audiences=[catalogue.audience_label(k) for k in record.audiences],
         page_url=link(record.url), pdf_url=link(record.pdf_url) if has_pdf(record) else "",
         attachments=[(a.title, link(record.url + a.href)) for a in record.attachments],
+        deadline_url=link(record.url + record.slug + "-deadline.ics")
+        if record.action_required and record.deadline else "",
         language=catalogue.settings.language)
 
 
@@ -152,10 +189,12 @@ def email_html(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record],
         return absolute(site_url, target) or relative(target, here)
 
     page = absolute(site_url, record.url)
-    body = _Restyler(lambda href: _resolve(href, page, relative(record.url, here))).convert(
-        record.body.html)
+    style = styles(catalogue.settings.brand_colour)
+    body = _Restyler(lambda href: _resolve(href, page, relative(record.url, here)),
+                     style).convert(record.body.html)
     return _ENV.get_template("email.html").render(
-        **_context(record, catalogue, has_pdf, link), style=STYLES, body=body)
+        **_context(record, catalogue, has_pdf, link), style=style, body=body,
+        cell=lambda name, gap="callout_gap": cell(style, name, gap), cell_close=CELL_CLOSE)
 
 
 def email_text(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record], bool]) -> str:
@@ -189,23 +228,36 @@ def _resolve(href: str, page: str, fallback: str) -> str:
 class _Restyler(HTMLParser):
     """Re-writes sanitised body HTML with inline styles and without classes or ids."""
 
-    def __init__(self, resolve: Callable[[str], str]):
+    def __init__(self, resolve: Callable[[str], str], style: dict[str, str]):
         super().__init__(convert_charrefs=True)
         self.resolve = resolve
+        self.style = style
         self.out: list[str] = []
+        self.closing: list[str] = []  # what each open <div>/<blockquote> ends with
 
     def convert(self, html: str) -> str:
-        self.out = []
+        self.out, self.closing = [], []
         self.feed(html)
         self.close()
         return "".join(self.out)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        STYLES = self.style
+        tag = HTML5.get(tag, tag)
         classes = (attrs.get("class") or "").split()
-        if "admonition" in classes:
-            style = STYLES["admonition"]
-        elif "admonition-title" in classes:
+        if tag == "hr":  # a rule Outlook draws: the top border of an empty cell
+            self.out.append(cell(STYLES, "rule", "rule_gap") + "&nbsp;" + CELL_CLOSE)
+            return
+        if tag == "div" and "admonition" in classes:  # a callout: the cell draws its box
+            self.out.append(cell(STYLES, "admonition"))
+            self.closing.append(CELL_CLOSE)
+            return
+        if tag in ("div", "blockquote"):
+            self.closing.append(CELL_CLOSE if tag == "blockquote" else "</div>")
+            if tag == "blockquote":
+                self.out.append(cell(STYLES, "quote_cell"))
+        if "admonition-title" in classes:
             style = STYLES["admonition-title"]
         else:
             style = STYLES.get(tag, STYLES["other"])
@@ -230,7 +282,13 @@ class _Restyler(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag):
-        if tag not in VOID:
+        tag = HTML5.get(tag, tag)
+        if tag in ("div", "blockquote"):
+            closing = self.closing.pop() if self.closing else f"</{tag}>"
+            if tag == "blockquote":
+                self.out.append("</blockquote>")
+            self.out.append(closing)
+        elif tag not in VOID:
             self.out.append(f"</{tag}>")
 
     def handle_data(self, data):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .colours import brand_colour
 from .settings import Settings
 
 KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # audience keys: URL segments and filter values
@@ -153,6 +154,15 @@ def _cache_dir(value, where):
     return Path(value.strip())
 
 
+def _colour(value, where):
+    if not isinstance(value, str):
+        raise OptionError
+    try:
+        return brand_colour(value)
+    except ValueError as err:
+        raise OptionError(str(err)) from None
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root.resolve()).as_posix() or "."
@@ -181,6 +191,8 @@ OPTIONS = (
            _texts),
     Option("allowed_email_domains", "a list of domains, e.g. [nhs.net]", _texts),
     Option("preview_pdfs", "true or false", _flag),
+    Option("brand_colour", "a CSS colour with 4.5:1 contrast on white (it colours text), e.g. "
+           "'#1d4f91', 'rgb(29 79 145)' or navy", _colour),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -218,10 +230,11 @@ def problems_and_values(options: dict, where: Where, config_name: str = "mkdocs.
 
 def settings_from_options(root: Path, options: dict, *, docs_dir: str = "content",
                           site_dir: str = "site", site_name: str = "Communications",
-                          site_url: str = "", types=None, config_name: str = "mkdocs.yml"
-                          ) -> Settings:
+                          site_url: str = "", types=None, config_name: str = "mkdocs.yml",
+                          logo=None) -> Settings:
     """Settings from the options as the author wrote them (absent: the core's default).
-    ProjectError lists every wrong option, one line each."""
+    `logo` is the theme's (theme.logo, relative to docs_dir). ProjectError lists every
+    wrong option, one line each."""
     from .settings import default_types
 
     root = Path(root).resolve()
@@ -233,4 +246,17 @@ def settings_from_options(root: Path, options: dict, *, docs_dir: str = "content
     if problems:
         raise ProjectError("\n".join(problems))
     return Settings(root=root, site_name=site_name, site_url=site_url or "",
-                    types=types if types is not None else default_types(docs_dir), **values)
+                    types=types if types is not None else default_types(docs_dir),
+                    logo=logo_file(where.docs_dir, logo), **values)
+
+
+LOGO_TYPES = (".svg", ".png")  # what the PDFs' header shows of theme.logo
+
+
+def logo_file(docs_dir: Path, logo) -> Path | None:
+    """theme.logo as a file the PDFs can show: an SVG or PNG in the docs folder, else None
+    (MkDocs also takes an address or an icon there, which a PDF cannot embed safely)."""
+    if not isinstance(logo, str) or not logo.lower().endswith(LOGO_TYPES) or ":" in logo:
+        return None
+    path = (docs_dir / logo).resolve()
+    return path if path.is_file() and path.is_relative_to(docs_dir.resolve()) else None

@@ -58,4 +58,6 @@ def load_project(config_file: Path) -> Settings:
                                  site_dir=str(config.get("site_dir") or "site"),
                                  site_name=config.get("site_name", "Communications"),
                                  site_url=config.get("site_url") or "",
-                                 config_name=config_file.name)
+                                 config_name=config_file.name,
+                                 logo=(config.get("theme") or {}).get("logo")
+                                 if isinstance(config.get("theme"), dict) else None)

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .colours import DEFAULT_BRAND_COLOUR, brand_colour
+
 
 @dataclass(frozen=True)
 class RecordType:
@@ -64,12 +66,17 @@ class Settings:
     # Contact details the organisation publishes on purpose: `commsite check` lets these be.
     allowed_phone_numbers: tuple[str, ...] = ()
     allowed_email_domains: tuple[str, ...] = ()
+    # The organisation's look: headings, links and rules of the PDFs, the emails and the
+    # site's own accents; and its logo (theme.logo) at the head of every PDF.
+    brand_colour: str = DEFAULT_BRAND_COLOUR
+    logo: Path | None = None
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
         self.cache_dir = Path(self.cache_dir)
         if not self.cache_dir.is_absolute():
             self.cache_dir = self.root / self.cache_dir
+        self.brand_colour = brand_colour(self.brand_colour)  # options.py words the error
 
     def type(self, key: str) -> RecordType:
         return next(t for t in self.types if t.key == key)

@@ -43,6 +43,20 @@ def settle_cache(settings: Settings, report: Callable[[str], None]) -> None:
            "host's clean step removes it")
 
 
+# A PDF is read away from the site (printed, forwarded): its links need the site's address.
+NO_SITE_URL = ("site_url is not set, so the PDFs cannot link to the site: links to other "
+               "records, attachments, slides and calendar files print as text and paths; set "
+               "the site's address in mkdocs.yml, e.g. site_url: https://comms.example.org/")
+
+
+# The site's accents in the brand colour: a style sheet of one rule, served beside ours.
+BRAND_CSS = "assets/commsite/brand.css"
+
+
+def brand_css(colour: str) -> str:
+    return f":root {{ --comms-brand: {colour}; }}\n"
+
+
 class BuildFailure(Exception):
     """The build cannot publish: the message says why, one line per problem."""
 
@@ -60,6 +74,7 @@ class Site:
         self._pdfs = PdfRenderer(settings.cache_dir, settings.pdf_workers, settings.pdf_timeout,
                                  report=report, warn=warn, keep_days=settings.pdf_cache_days)
         self._jobs: dict[str, PrintJob] = {}
+        self._warn = warn
         self._feeds: list[feeds.Feed] | None = None
 
     @property
@@ -100,6 +115,7 @@ class Site:
         that changed. An email shows its record, the settings and whether it has a PDF."""
         out = {feed.path: feeds.render(feed, self.catalogue, self.wants_pdf)
                for feed in self.atom_feeds()}
+        out[BRAND_CSS] = brand_css(self.settings.brand_colour)
         out.update(ics.calendar_files(self.catalogue))
         if memo is None:
             out.update(mailout.email_files(self.catalogue, self.wants_pdf))
@@ -120,6 +136,8 @@ class Site:
 
     def start_pdfs(self) -> None:
         """Queue every PDF that the cache lacks; they render while the host builds HTML."""
+        if not self.settings.site_url and any(map(self.wants_pdf, self.records)):
+            self._warn(NO_SITE_URL)
         for record in self.records:
             if self.wants_pdf(record):
                 try:

@@ -17,18 +17,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ..pages import make_environment
+from html import escape, unescape
+from types import SimpleNamespace
+from urllib.parse import urljoin, urlsplit
+
+from ..fileinfo import describe
+from ..pages import long_date, make_environment
 from ..urls import absolute
 from .worker import RENDER_OPTIONS
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE  # print.html and print.css
-WORKER_CODE = ("worker.py", "guard.py", "fetcher.py")  # what runs in the workers
+WORKER_CODE = ("worker.py", "guard.py", "fetcher.py", "tagging.py")  # what runs in the workers
 # Where fontconfig finds fonts on Linux and macOS (its default configuration). Their
 # names, sizes and times are hashed (a few dozen files, once per build).
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
@@ -75,7 +81,8 @@ def fonts_fingerprint() -> str:
 def renderer_fingerprint() -> str:
     """What shapes every PDF from outside its HTML (read once per process)."""
     digest = hashlib.sha256()
-    for part in (_version("weasyprint"), _version("pydyf"), repr(sorted(RENDER_OPTIONS.items())),
+    for part in (_version("weasyprint"), _version("pydyf"), _version("pikepdf"),
+                 repr(sorted(RENDER_OPTIONS.items())),
                  *((HERE / name).read_text(encoding="utf-8") for name in WORKER_CODE),
                  fonts_fingerprint()):
         digest.update(part.encode())
@@ -95,14 +102,90 @@ def file_digest(path: Path) -> str:
     return _file_digest(path, stat.st_size, stat.st_mtime_ns)
 
 
+# An <a> start tag of sanitised HTML (nh3 writes attributes in double quotes) and its href.
+_A_TAG = re.compile(r"<a\b[^>]*>")
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Every link of a body or answer as a PDF needs it: in-page anchors stay (the PDF
+    has the same headings), the rest become absolute addresses resolved against the
+    record's page. Without a page address (no site_url) a link to the site has nowhere
+    to go from a PDF, so it is left out and its text kept; WeasyPrint would otherwise
+    point it at the build machine's folders (file:///...)."""
+    def rewrite(tag: re.Match) -> str:
+        def one(href: re.Match) -> str:
+            value = unescape(href.group(1))
+            if value.startswith("#"):
+                return href.group(0)
+            target = urljoin(page_url, value) if page_url else value
+            if urlsplit(target).scheme not in ("http", "https", "mailto", "tel"):
+                return ""  # no address outside this PDF: text only
+            return f' href="{escape(target)}"'
+        return _HREF.sub(one, tag.group(0))
+    return _A_TAG.sub(rewrite, html)
+
+
+@lru_cache(maxsize=1024)
+def _describe(path: Path, size: int, mtime_ns: int) -> str:
+    return describe(path).describe()
+
+
+def file_description(path: Path) -> str:
+    """'PDF, 48 KB, 3 pages', read once per version of the file."""
+    stat = path.stat()
+    return _describe(path, stat.st_size, stat.st_mtime_ns)
+
+
+def start_time(record) -> str:
+    """'3 July 2018 at 14:00 BST, for 60 minutes', in the time zone the author gave."""
+    if record.start is None:
+        return ""
+    text = f"{long_date(record.start)} at {record.start:%H:%M} {record.start.tzname() or ''}"
+    if record.duration:
+        text = f"{text.rstrip()}, for {int(record.duration.total_seconds() // 60)} minutes"
+    return text.strip()
+
+
 def print_html(record, catalogue) -> str:
     settings = catalogue.settings
+    site_url = settings.site_url
+
+    def address(target: str) -> str:  # an absolute address of the site, or ''
+        return absolute(site_url, target)
+
+    def local(file) -> SimpleNamespace:
+        target = record.url + file.rel
+        return SimpleNamespace(title=file.title, info=file_description(file.path),
+                               url=address(target), path="/" + target)
+
+    page_url = address(record.url)
+    replacement = catalogue.replacement(record)
+    deadline_ics = record.url + record.slug + "-deadline.ics"
+    calendar_ics = record.url + record.slug + ".ics"
+    has_calendar = bool(record.start and record.duration)
     return _environment(TEMPLATES).get_template("print.html").render(
         record=record, settings=settings,
         css=(TEMPLATES / "print.css").read_text(encoding="utf-8"),
+        logo=settings.logo.as_uri() if settings.logo else "",
+        body=absolute_links(record.body.html, page_url),
+        qa=[(entry.question, absolute_links(entry.answer_html, page_url)) for entry in record.qa],
         audiences=[catalogue.audience_label(a) for a in record.audiences],
         topics=[t.label for t in catalogue.topics_of(record)], is_old=catalogue.is_old(record),
-        page_url=absolute(settings.site_url, record.url))
+        type_url=address(record.type.url + "/"),
+        audience_links=[(catalogue.audience_label(a), address(f"audiences/{a}/"))
+                        for a in record.audiences],
+        topic_links=[(t.label, address(t.url)) for t in catalogue.topics_of(record)],
+        replacement=replacement,
+        replacement_url=address(replacement.url) if replacement else "",
+        replacement_path="/" + replacement.url if replacement else "",
+        deadline_ics=address(deadline_ics), deadline_ics_path="/" + deadline_ics,
+        start=start_time(record),
+        calendar_ics=address(calendar_ics) if has_calendar else "",
+        calendar_ics_path="/" + calendar_ics if has_calendar else "",
+        slides=local(record.slides) if record.slides else None,
+        attachments=[local(a) for a in record.attachments],
+        page_url=page_url, page_path="/" + record.url)
 
 
 def print_job(record, catalogue) -> PrintJob:
@@ -114,5 +197,10 @@ def print_job(record, catalogue) -> PrintJob:
     for local in record.local_files:  # images, attachments, slides
         digest.update(f"{local.rel}\0{file_digest(local.path)}\0".encode())
     folder = str(record.folder)
+    allowed = (folder,)
+    logo = catalogue.settings.logo
+    if logo:  # the fetcher may read this one file besides the record's folder
+        digest.update(f"logo\0{file_digest(logo)}\0".encode())
+        allowed += (str(logo),)
     return PrintJob(slug=record.slug, source=record.source, html=html, base_url=folder + "/",
-                    allowed=(folder,), key=digest.hexdigest())
+                    allowed=allowed, key=digest.hexdigest())

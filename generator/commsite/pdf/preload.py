@@ -8,6 +8,7 @@ WeasyPrint itself and reports the error as its record's message.
 """
 
 try:
+    import pikepdf  # noqa: F401  (tagging repairs every PDF)
     import weasyprint  # noqa: F401
 except Exception:  # the workers will say what is wrong, record by record
     pass

@@ -55,6 +55,7 @@ def render_job(job, target: str) -> dict:
 
     from .fetcher import SafeFetcher
     from .guard import strip_unsafe
+    from .tagging import repair
 
     notes = _Notes()
     logger = logging.getLogger("weasyprint")
@@ -71,6 +72,7 @@ def render_job(job, target: str) -> dict:
         # What HTML.write_pdf does, in two steps, to learn the page count.
         document = html.render(**RENDER_OPTIONS)
         document.write_pdf(tmp, **RENDER_OPTIONS)
+        repair(str(tmp))  # PDF/UA faults of WeasyPrint's tags (see tagging)
         data = tmp.read_bytes()
         meta_tmp.write_text(json.dumps({"pages": len(document.pages), "size": len(data),
                                         "sha256": hashlib.sha256(data).hexdigest()}))

@@ -21,7 +21,7 @@ from ..plan import Page, Plan, scripts, stylesheets
 from ..publish import SiteLock, discard, publish, staging_dir
 from ..options import ProjectError, settings_from_options
 from ..pages import long_date, problems_page
-from ..site import BuildFailure, Site
+from ..site import BRAND_CSS, BuildFailure, Site
 from .config import CommsiteConfig
 from .errorpage import ProblemPages
 from .preview import Preview, Tracked
@@ -121,7 +121,8 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self.settings = settings_from_options(root, self._written, docs_dir=docs,
                                                   site_dir=site_dir, site_name=config.site_name,
                                                   site_url=config.site_url or "",
-                                                  config_name=Path(config.config_file_path).name)
+                                                  config_name=Path(config.config_file_path).name,
+                                                  logo=config.theme.get("logo"))
         except ProjectError as err:
             raise PluginError(str(err)) from None
         if self._serving:
@@ -130,6 +131,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self.settings.preview = True
             self.settings.pdf = self.settings.pdf and (
                 self.settings.preview_pdfs or os.environ.get("COMMSITE_PREVIEW_PDF") == "1")
+        config.extra_css.append(BRAND_CSS)  # --comms-brand: the brand_colour option
         config.extra_css.extend(stylesheets())
         config.extra_javascript.extend(scripts())
         if not self._serving:
