@@ -49,12 +49,14 @@ NO_SITE_URL = ("site_url is not set, so the PDFs cannot link to the site: links 
                "the site's address in mkdocs.yml, e.g. site_url: https://comms.example.org/")
 
 
-# The site's accents in the brand colour: a style sheet of one rule, served beside ours.
+# The site in the brand colour: the theme's header and links, and our own accents. Served
+# after the theme's style sheet; the attribute selector outweighs a palette's own colour.
 BRAND_CSS = "assets/commsite/brand.css"
 
 
 def brand_css(colour: str) -> str:
-    return f":root {{ --comms-brand: {colour}; }}\n"
+    return (f":root, [data-md-color-primary] {{ --comms-brand: {colour}; "
+            f"--md-primary-fg-color: {colour}; --md-primary-fg-color--dark: {colour}; }}\n")
 
 
 class BuildFailure(Exception):
