@@ -77,9 +77,9 @@ def test_emails_carry_the_action_its_deadline_the_pdf_and_attachments_at_absolut
             assert href.startswith(("https://", "http://", "mailto:", "tel:")), href
         assert page + record.slug + ".pdf" in hrefs and page + record.slug + ".pdf" in text
         for attachment in record.attachments:
-            assert page + attachment.rel in hrefs
-            assert f"- {attachment.title}: {page + attachment.rel}" in text
-            assert soup.find("a", href=page + attachment.rel).get_text() == attachment.title
+            assert page + attachment.href in hrefs
+            assert f"- {attachment.title}: {page + attachment.href}" in text
+            assert soup.find("a", href=page + attachment.href).get_text() == attachment.title
         if record.action_required:
             html_text = " ".join(soup.get_text(" ").split())
             assert " ".join(record.action_required.split()) in html_text

@@ -155,7 +155,7 @@ def print_html(record, catalogue) -> str:
         return absolute(site_url, target)
 
     def local(file) -> SimpleNamespace:
-        target = record.url + file.rel
+        target = record.url + file.href
         return SimpleNamespace(title=file.title, info=file_description(file.path),
                                url=address(target), path="/" + target)
 
