@@ -40,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import write_corpus  # noqa: E402
+from commsite.settings import DEFAULT_CACHE_DIR  # noqa: E402
 
 SUMMARY = re.compile(r"PDFs: (\d+) rendered, (\d+) reused from the cache, (\d+) failed")
 
@@ -228,7 +229,7 @@ def main() -> None:
     # of each counts (the run the other users of the machine disturbed least).
     colds, bares = [], []
     for _ in range(args.cold_repeat):
-        shutil.rmtree(pdf.parent / ".cache", ignore_errors=True)
+        shutil.rmtree(pdf.parent / DEFAULT_CACHE_DIR, ignore_errors=True)  # a cold build
         colds.append(Build(pdf).run())
         bares.append(bare_loop(pdf, cores, work / "bare"))
     cold = min(colds, key=lambda b: b.seconds)
