@@ -83,11 +83,16 @@ def test_the_work_stays_in_this_process(case, code):
     assert got["n"] == (63 if case == "few items" else 500)
 
 
-def test_a_killed_worker_costs_time_not_results():
-    out = python("""
-        import json, os
+@pytest.mark.parametrize("chunks_per_core", [8, 400], ids=["while collecting",
+                                                        "while still submitting"])
+def test_a_killed_worker_costs_time_not_results(chunks_per_core):
+    # Repeated, so that a copy dies at every point of the map: before, during and after
+    # the chunks are handed out (with 400 chunks a core, handing out takes a while).
+    out = python(f"""
+        import json, os, threading
         from commsite import parallel
         parallel.cores = lambda: 2
+        parallel.CHUNKS_PER_CORE = {chunks_per_core}
         me = os.getpid()
 
         def work(chunk):
@@ -95,9 +100,11 @@ def test_a_killed_worker_costs_time_not_results():
                 os._exit(9)  # as the kernel's out-of-memory killer would
             return [x + 1 for x in chunk]
 
-        print(json.dumps(parallel.map_shares(work, range(300))))
+        runs = [parallel.map_shares(work, range(3000)) for _ in range(25)]
+        print(json.dumps({{"right": all(r == list(range(1, 3001)) for r in runs),
+                          "threads": threading.active_count(), "left": parallel._work}}))
     """)
-    assert json.loads(out) == list(range(1, 301))
+    assert json.loads(out) == {"right": True, "threads": 1, "left": None}
 
 
 CHECK = """

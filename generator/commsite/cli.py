@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from .blank import new_record
 from .hosts import HOSTS, installed, missing_message
-from .project import ProjectError, load_project
+from .project import ProjectError, dev_addr, load_project
 from .settings import default_types
 from .slugs import slugify
 
@@ -182,7 +185,58 @@ def run_mkdocs(command: str, args, extra_env: dict) -> int:
     if args.build_date:  # the build reads it from the environment (see settings.py)
         env["COMMSITE_BUILD_DATE"] = args.build_date
     cmd = [sys.executable, "-m", args.host, command, "-f", str(args.config), *args.mkdocs_args]
-    return subprocess.call(cmd, env=env)
+    child = subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent)
+    # Stopping commsite stops mkdocs: a TERM or HUP is passed on (and, on Linux, the kernel
+    # stops mkdocs even when commsite is killed outright), so no preview holds the port.
+    forward = lambda signum, frame: child.send_signal(signum)  # noqa: E731
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, forward)
+    try:
+        return child.wait()
+    except BaseException:  # Ctrl-C (the child had it too) or anything else: never leave it
+        child.kill()
+        child.wait()
+        raise
+
+
+def _die_with_parent() -> None:
+    """In the mkdocs child, before it starts: ask for SIGTERM when commsite dies."""
+    if sys.platform == "linux":
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def serve_address(args) -> tuple[str, int]:
+    """Where `mkdocs serve` will listen: --dev-addr/-a, else dev_addr in mkdocs.yml."""
+    value = None
+    rest = list(args.mkdocs_args)
+    for i, arg in enumerate(rest):
+        if arg in ("-a", "--dev-addr") and i + 1 < len(rest):
+            value = rest[i + 1]
+        elif arg.startswith("--dev-addr="):
+            value = arg.split("=", 1)[1]
+    if value is None:
+        value = dev_addr(args.config)
+    host, _, port = (value or "127.0.0.1:8000").rpartition(":")
+    try:
+        return host or "127.0.0.1", int(port)
+    except ValueError:
+        return host, -1  # mkdocs says what is wrong with it
+
+
+def address_in_use(host: str, port: int) -> bool:
+    if port <= 0:
+        return False
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as mkdocs' server does
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as err:
+            return err.errno == errno.EADDRINUSE
+    return False
 
 
 def cmd_build(args, settings) -> int:
@@ -210,6 +264,12 @@ def cmd_serve(args, settings) -> int:
     chosen = {"--clean", "-c", "--dirty", "--dirtyreload"} & set(args.mkdocs_args)
     if not args.full and not chosen:
         args.mkdocs_args = ["--dirty", *args.mkdocs_args]
+    host, port = serve_address(args)
+    if address_in_use(host, port):
+        print(f"commsite serve: {host}:{port} is in use (another preview still running?); stop "
+              f"it, or preview at another port: commsite serve --dev-addr {host}:{port + 1}",
+              file=sys.stderr)
+        return EXIT_ERROR
     return run_mkdocs("serve", args, {"COMMSITE_PREVIEW_PDF": "1"} if args.pdf else {})
 
 

@@ -69,23 +69,23 @@ def map_shares(work: Callable[[list[T]], list[R]], items: Sequence[T]) -> list[R
     # one Ctrl-C prints one line, not a traceback per copy; one pressed meanwhile arrives
     # here as the hold is lifted. With "fork", the executor makes every copy at the first
     # submit, before its own management thread: while this process has one thread.
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pool = None
     try:
-        pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))
-        futures = [pool.submit(_run, chunk) for chunk in chunks]
-    except (OSError, ImportError, NotImplementedError):
-        pool = None  # no semaphores for the pool's queues (some containers): work here
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    if pool is None:
-        _work = None
-        return work(items)
-    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))
+            futures = [pool.submit(_run, chunk) for chunk in chunks]
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         return [result for future in futures for result in future.result()]
-    except BrokenProcessPool:
-        # A copy was killed (out of memory, say): do it all here, where a problem, if it
-        # is one, shows itself with its own message.
-        return work(items)
+    except (BrokenProcessPool, OSError, ImportError, NotImplementedError):
+        # A copy was killed (out of memory, say), whether chunks were still being handed
+        # out or results coming back; or the pool cannot start (no semaphores for its
+        # queues in some containers); or the work failed there: do it all here, where a
+        # problem, if it is one, shows itself with its own message.
+        pass
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # on Ctrl-C: the chunks not yet begun
+        if pool is not None:  # on Ctrl-C too: the chunks not yet begun are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
         _work = None
+    return work(items)

@@ -14,7 +14,7 @@ import yaml
 from .options import ProjectError, settings_from_options
 from .settings import Settings
 
-__all__ = ["ProjectError", "load_project", "settings_from_options"]
+__all__ = ["ProjectError", "dev_addr", "load_project", "settings_from_options"]
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -40,6 +40,12 @@ def read_config(config_file: Path) -> dict:
     if not isinstance(config, dict):
         raise ProjectError(f"{config_file}: cannot be read: it is not a mapping of options")
     return config
+
+
+def dev_addr(config_file: Path) -> str | None:
+    """The address `mkdocs serve` listens on, when mkdocs.yml sets one (dev_addr)."""
+    value = read_config(Path(config_file)).get("dev_addr")
+    return str(value) if value else None
 
 
 def load_project(config_file: Path) -> Settings:

@@ -1,0 +1,82 @@
+"""`commsite serve` as a process: a busy port is one line; stopping it stops its mkdocs child."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .pdf_helpers import mkdocs_project
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(root: Path, port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "commsite.cli", "serve", "--dev-addr",
+                             f"127.0.0.1:{port}"], cwd=root, env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def until(condition, what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.05)
+
+
+def answers(port: int) -> bool:
+    with socket.socket() as client:
+        return client.connect_ex(("127.0.0.1", port)) == 0
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return True
+    return state == "Z"  # exited, waiting for its parent to read its status
+
+
+def test_a_busy_port_is_one_line(tmp_path):
+    root = mkdocs_project(tmp_path / "project", "      pdf: false\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "commsite.cli", "serve", "--dev-addr",
+                               f"127.0.0.1:{port}"], cwd=root, env=ENV, capture_output=True,
+                              text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"commsite serve: 127.0.0.1:{port} is in use (another preview still running?); stop it, "
+        f"or preview at another port: commsite serve --dev-addr 127.0.0.1:{port + 1}"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
+def test_stopping_commsite_serve_stops_its_mkdocs_child(tmp_path, sig):
+    root = mkdocs_project(tmp_path / "project", "      pdf: false\n")
+    port = free_port()
+    command = serve(root, port)
+    try:
+        until(lambda: answers(port), "the preview answered")
+        children = Path(f"/proc/{command.pid}/task/{command.pid}/children").read_text().split()
+        [child] = [int(pid) for pid in children]
+        command.send_signal(sig)
+        command.wait(timeout=60)
+        until(lambda: gone(child), "the mkdocs child stopped", timeout=60)
+        until(lambda: not answers(port), "the port was let go", timeout=60)
+    finally:
+        if command.poll() is None:
+            command.kill()
