@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .blank import new_record
 from .settings import DEFAULT_AUDIENCES, default_types
+from .slugs import slugify
 
 STARTER = Path(__file__).parent / "starter"
 # Package file -> where it goes in the new site.
@@ -79,7 +80,7 @@ def make_site(folder: Path, name: str, today: dt.date) -> list[Path]:
         out[target] = text
     for rtype in default_types("content"):
         title, summary, body = EXAMPLES[rtype.key]
-        slug = f"{today.isoformat()}-{title.lower().replace(' ', '-')}"
+        slug = f"{today.isoformat()}-{slugify(title)}"  # as `commsite new` names it
         out[f"{rtype.folder}/{slug}.md"] = new_record(
             type_key=rtype.key, kind=rtype.label.lower(), title=title, date=today.isoformat(),
             audiences=[next(iter(DEFAULT_AUDIENCES))], audience_keys=DEFAULT_AUDIENCES,
