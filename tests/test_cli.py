@@ -260,7 +260,7 @@ def test_one_run_lists_every_problem_of_every_file(project, capsys):
     """YAML errors, field errors, alt text, links and personal data, all at once."""
     write(project, "bulletins/2018-07-10-a.md", "---\ntitle: “LA Bulletin: 10 July”\n"
           "date: 2018-07-10\naudience: la\nsummary: [unclosed\n---\n"
-          "Patient 943 476 5919.\n")
+          "Patient 943 476 5919. See [the form](../../webinars/gone-too/).\n")
     write(project, "bulletins/2018-07-11-b.md", "---\ntitle: B\ndate: 2018-07-11\n"
           "audience: LA\nsummary: A summary that says more.\n---\n"
           "![](chart.png)\n\nSee [the old one](../2016-01-01-old-news/) or ring 020 7946 0958.\n")
@@ -276,6 +276,8 @@ def test_one_run_lists_every_problem_of_every_file(project, capsys):
         "bulletins/2018-07-10-a.md:5: YAML syntax error: a list opened with '[' on this line is "
         "not closed with ']' (the YAML reader says: while parsing a flow sequence expected ',' "
         "or ']', but got '<stream end>')",
+        "bulletins/2018-07-10-a.md:7: body: the link '../../webinars/gone-too/' leads to no page "
+        "or file of the site",
         f"bulletins/2018-07-10-a.md:7: personal data: an NHS number (ending …19, valid check "
         f"digit){tail}",
         "bulletins/2018-07-11-b.md:4: audience: unknown key 'LA'; allowed: la, users",

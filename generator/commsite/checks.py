@@ -94,7 +94,7 @@ def _unloaded(settings: Settings, loaded: set[str], failed: set[str]) -> list[_U
         rel = path.relative_to(settings.root).as_posix()
         if rel in failed and rel not in loaded:
             src, _ = read_source(path, rel)
-            if src.fields_read:
+            if src.body:  # a Markdown record's text is read even when its fields are not
                 out.append(_Unloaded(rel, f"{rtype.url}/{path.stem}/", path.stem,
                                      BodyRenderer().render(src.body)))
     return out
