@@ -155,6 +155,11 @@ def test_zensical_writes_only_what_changed_and_keeps_the_site_on_bad_records(tmp
     assert " 1 file(s) written" in second.stderr, second.stderr
     assert "Welcome to the new July edition" in \
         (site / "bulletins/2018-07-12-la-bulletin/index.html").read_text()
+    gone = next((project / "content" / "notices").glob("2017-*.md"))
+    gone.unlink()  # a removed record's page leaves the site (Zensical keeps its output)
+    host_build(project, "zensical", site)
+    assert not (site / "notices" / gone.stem).exists()
+    assert (site / "notices").is_dir()
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     record.write_text(record.read_text().replace("audience: la", "audience: LA"))
     bad = commsite("-f", str(project / "mkdocs.yml"), "build", "--host", "zensical",

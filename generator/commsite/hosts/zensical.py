@@ -63,6 +63,15 @@ def page_source(url: str) -> str:
     return url + "index.md"
 
 
+def placeholder(html: str) -> str:
+    """What stands in the docs folder for a fragment that is put in after `zensical build`.
+    Listings are most of the site's HTML, and Markdown's raw-HTML parser is most of
+    Zensical's time; they are not searched, so Zensical need not read them. The stand-in
+    has an h1 exactly when the fragment has one: the theme adds the title as an h1 to a page
+    without one, as it does under MkDocs."""
+    return f"<div data-commsite-fragment>{'<h1></h1>' if '<h1' in html else ''}</div>"
+
+
 @dataclass
 class Written:
     """What one pass over the docs folder did (for the summary and the benchmark)."""
@@ -70,8 +79,10 @@ class Written:
     written: int = 0
     kept: int = 0
     removed: int = 0
+    removed_sources: list[str] = field(default_factory=list)  # docs-relative
     seconds: float = 0.0
     paths: list[str] = field(default_factory=list)
+    fragments: dict[str, str] = field(default_factory=dict)  # page URL -> HTML to put in
 
 
 def _write_if_changed(path: Path, data: bytes, done: Written) -> None:
@@ -104,12 +115,13 @@ def _copy_if_changed(source: Path, path: Path, done: Written) -> None:
     done.paths.append(path.as_posix())
 
 
-def write_docs(plan: Plan, docs: Path, render: Callable | None = None,
-               with_files: bool = False, memo: dict | None = None) -> Written:
+def write_docs(plan: Plan, docs: Path, with_files: bool = False,
+               memo: dict | None = None) -> Written:
     """Write the plan into `docs`: every page, the home page, the project's hand-written
-    docs files and our assets; remove what the plan no longer has. `render(page)` gives a
-    page's HTML (default: `page.render()`). `with_files` also puts the copied files and
-    text files there (a preview, where Zensical serves the folder's output as it is)."""
+    docs files and our assets; remove what the plan no longer has. Listings and the home
+    page's list get a placeholder (their HTML is in `fragments`, for `finish_site`).
+    `with_files` (a preview, where Zensical serves its output as it is) writes every page
+    whole and also puts the copied files and text files there."""
     start = time.perf_counter()
     done = Written()
     settings = plan.site.settings
@@ -117,7 +129,10 @@ def write_docs(plan: Plan, docs: Path, render: Callable | None = None,
     own_docs = settings.root / _docs_dir(settings)
     texts: dict[str, bytes] = {}
     for page in plan.pages:
-        html = render(page) if render else page.render()
+        html = page.render()
+        if page.lists is not None and not page.searchable and not with_files:
+            done.fragments[page.url] = html
+            html = placeholder(html)
         texts[page_source(page.url)] = page_text(page, html).encode("utf-8")
     copies: dict[str, Path] = {}
     if own_docs.is_dir():
@@ -127,8 +142,12 @@ def write_docs(plan: Plan, docs: Path, render: Callable | None = None,
                 copies[rel] = path
     home = copies.pop("index.md", None)
     if home is not None:  # the home page's own text, then our filters and list
+        html = plan.home()
+        if not with_files:
+            done.fragments[""] = html
+            html = placeholder(html)
         texts["index.md"] = (home.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
-                             + plan.home() + "\n").encode("utf-8")
+                             + html + "\n").encode("utf-8")
     for asset in assets():
         copies[f"assets/commsite/{asset.name}"] = asset
     if with_files:
@@ -147,6 +166,7 @@ def write_docs(plan: Plan, docs: Path, render: Callable | None = None,
             if path.is_file() and path not in wanted:
                 path.unlink()
                 done.removed += 1
+                done.removed_sources.append(path.relative_to(docs).as_posix())
                 done.paths.append(path.as_posix())
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
@@ -187,6 +207,30 @@ def write_config(config_file: Path, work: Path, site_dir: str = OUT, dev_addr: s
     return path
 
 
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def drop_outputs(work: Path, removed_sources: list[str], config_changed: bool) -> None:
+    """Remove from Zensical's kept output what no source makes any more (all of it when
+    the config changed: the theme or navigation of every page may differ)."""
+    out = work / OUT
+    if config_changed:
+        shutil.rmtree(out, ignore_errors=True)
+        return
+    for rel in removed_sources:
+        if rel.endswith(".md"):
+            stem = rel[:-len(".md")]
+            page = f"{stem[:-len('index')]}index.html" if stem.endswith("index") and (
+                stem == "index" or stem.endswith("/index")) else f"{stem}/index.html"
+            (out / page).unlink(missing_ok=True)
+        else:
+            (out / rel).unlink(missing_ok=True)
+
+
 def zensical_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "zensical", *args]
 
@@ -204,7 +248,7 @@ def _place(source: Path, dest: Path, link: bool) -> None:
     shutil.copyfile(source, dest)
 
 
-def finish_site(plan: Plan, built: Path, staging: Path) -> set[str]:
+def finish_site(plan: Plan, built: Path, staging: Path, fragments: dict[str, str]) -> set[str]:
     """Zensical's output plus ours into `staging`; returns the pages' script hashes."""
     site = plan.site
     hashes: set[str] = set()
@@ -216,7 +260,14 @@ def finish_site(plan: Plan, built: Path, staging: Path) -> set[str]:
         if rel.endswith(".html"):
             html = path.read_text(encoding="utf-8")
             if rel == "index.html" or rel.endswith("/index.html"):  # a page, not 404.html
-                html = site.with_feed_links(html, rel[:-len("index.html")])
+                url = rel[:-len("index.html")]
+                if url in fragments:
+                    stand_in = placeholder(fragments[url])
+                    if stand_in not in html:
+                        raise BuildFailure(f"zensical build: {rel} lacks the place for its "
+                                           "list; is the docs folder's page changed by hand?")
+                    html = html.replace(stand_in, fragments[url], 1)
+                html = site.with_feed_links(html, url)
             html, found = with_meta_policy(html)
             hashes.update(found)
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -257,20 +308,23 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         plan = Plan(site)
         times["load"] = time.perf_counter() - start
         work = work_dir(settings)
+        before = _read(work / CONFIG)
         config = write_config(config_file, work)
+        config_changed = _read(config) != before
         done = write_docs(plan, work / DOCS)
         times["docs"] = done.seconds
         report(f"docs folder: {done.written} file(s) written, {done.kept} unchanged, "
                f"{done.removed} removed")
-        # Zensical keeps its output between runs too: a page we removed would stay there.
-        shutil.rmtree(work / OUT, ignore_errors=True)
+        # Zensical keeps its output between runs too (and rebuilds only what changed): a page
+        # whose source we removed would stay there, so its output goes with it.
+        drop_outputs(work, done.removed_sources, config_changed)
         mark = time.perf_counter()
         run_zensical(config, *(["--strict"] if strict else []))
         times["zensical"] = time.perf_counter() - mark
         report(site.finish_pdfs())
         mark = time.perf_counter()
         staging = staging_dir(site_dir)
-        finish_site(plan, work / OUT, staging)
+        finish_site(plan, work / OUT, staging, done.fragments)
         publish(staging, site_dir)
         staging = None
         times["finish"] = time.perf_counter() - mark
@@ -318,6 +372,7 @@ def main_build(config_file: Path, settings: Settings, argv: list[str]) -> int:
         return 1
     finally:
         lock.release()
-    say(f"built with Zensical into {site_dir} in {times['total']:.1f} s (zensical build "
-        f"{times['zensical']:.1f} s)")
+    say(f"built with Zensical into {site_dir} in {times['total']:.2f} s: records "
+        f"{times['load']:.2f} s, docs folder {times['docs']:.2f} s, zensical build "
+        f"{times['zensical']:.2f} s, finishing {times['finish']:.2f} s")
     return 0
