@@ -3,6 +3,12 @@ saved (README: Hosts). Loopback only; every wait is for a condition, bounded."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
+from commsite.cli import address_in_use
+
 from .test_preview import Server, tiny_project
 
 
@@ -35,6 +41,14 @@ def test_the_zensical_preview_follows_saves_and_shows_drafts_and_scheduled(tmp_p
         log = server.wait_for_log("bulletins/2018-06-04-june.md:4: audience")
         assert "Traceback" not in log
         server.wait_for("bulletins/", "July bulletin, revised")
+
+        # TERM to commsite alone (as a service manager sends it) stops Zensical's server too.
+        os.kill(server.process.pid, signal.SIGTERM)
+        assert server.process.wait(timeout=30) == 0, server.log.read_text()[-2000:]
+        host, port = server.base[7:-1].rsplit(":", 1)
+        deadline = time.monotonic() + 30
+        while address_in_use(host, int(port)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not address_in_use(host, int(port)), "the Zensical server outlived commsite"
     finally:
         server.stop()
-    assert server.process.returncode == 0, server.log.read_text()[-2000:]

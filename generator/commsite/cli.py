@@ -257,7 +257,14 @@ def cmd_serve(args, settings) -> int:
             return EXIT_ERROR
         from .hosts.zensical_preview import main_serve
 
-        return main_serve(args.config, settings, args.mkdocs_args, pdf=args.pdf)
+        host, port = serve_address(args)
+        if address_in_use(host, port):
+            print(f"commsite serve: {host}:{port} is in use (another preview still running?); "
+                  f"stop it, or preview at another port: commsite serve --host zensical "
+                  f"--dev-addr {host}:{port + 1}", file=sys.stderr)
+            return EXIT_ERROR
+        return main_serve(args.config, settings, args.mkdocs_args, pdf=args.pdf,
+                          address=f"{host}:{port}", preexec=_die_with_parent)
     # --dirty: after a save MkDocs rebuilds only the pages the plugin reports changed
     # (plugin/preview.py), so a site of a thousand records follows typing; --full (or
     # mkdocs' own --clean or --dirty) leaves the choice to mkdocs.

@@ -16,6 +16,7 @@ never holds drafts.
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import time
@@ -92,9 +93,16 @@ class DocsPreview:
         return done.written + done.removed
 
 
-def main_serve(config_file: Path, settings: Settings, argv: list[str], pdf: bool = False) -> int:
+def _stop(signum, frame):
+    raise KeyboardInterrupt  # TERM or HUP: stop as on Ctrl-C, and the server with us
+
+
+def main_serve(config_file: Path, settings: Settings, argv: list[str], pdf: bool = False,
+               address: str = "127.0.0.1:8000", preexec: Callable | None = None) -> int:
+    """`address`: where to listen (the caller has checked it is free); `preexec` runs in
+    the server's process before it starts (cli.py: it dies with us)."""
     parser = argparse.ArgumentParser(prog="commsite serve --host zensical")
-    parser.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
+    parser.add_argument("-a", "--dev-addr", default=address)
     args, rest = parser.parse_known_args(argv)
     if rest:
         parser.error(f"not an option with --host zensical: {' '.join(rest)} "
@@ -109,7 +117,11 @@ def main_serve(config_file: Path, settings: Settings, argv: list[str], pdf: bool
     say(f"docs folder ready in {time.perf_counter() - start:.1f} s; serving at "
         f"http://{args.dev_addr}/")
     # In this process's group: Ctrl-C in the terminal stops both.
-    server = subprocess.Popen(zensical_command("serve", "-f", str(config), "-a", args.dev_addr))
+    server = subprocess.Popen(zensical_command("serve", "-f", str(config), "-a", args.dev_addr),
+                              preexec_fn=preexec)
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, _stop)
     seen = _watched(settings, config_file)
     try:
         while server.poll() is None:
