@@ -43,6 +43,11 @@ HOSTILE_BODY = """Intro.
 Text after.
 """
 
+# A real 1x1 PNG: images must be files of the record's folder, of an image type.
+PIXEL_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                          "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4"
+                          "8e0000000049454e44ae426082")
+
 UNUSUAL = {
     "bulletins/2024-03-01-cymraeg.md": """---
 title: Bwletin – Gwasanaeth e-bost, Mawrth 2024 ✉️
@@ -124,6 +129,7 @@ def site(tmp_path_factory):
                f"summary: {json.dumps(HOSTILE_SUMMARY)}\ntopics: [{json.dumps(HOSTILE_TOPIC)}]\n"
                f"---\n{HOSTILE_BODY}")
     (project / "bulletins" / "2024-04-01-hostile.md").write_text(hostile)
+    (project / "bulletins" / "x.png").write_bytes(PIXEL_PNG)
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     return project, project / "site", load_records(Settings(root=project))

@@ -453,14 +453,14 @@ def attachment(file: str) -> str:
     ("attachments", f"'attachments' is a folder, not a file; {INSIDE}"),
 ])
 def test_attachment_paths(tmp_path, file, message):
-    write(tmp_path, "secret.pdf", b"%PDF")
-    write(tmp_path, "bulletins/attachments/real.pdf", b"%PDF")
+    write(tmp_path, "secret.pdf", b"%PDF-1.4\n")
+    write(tmp_path, "bulletins/attachments/real.pdf", b"%PDF-1.4\n")
     write(tmp_path, "bulletins/x.md", attachment(file))
     assert problems(tmp_path) == [f"bulletins/x.md:7: attachments[1].file: {message}"]
 
 
 def test_attachment_symlink_leaving_the_folder(tmp_path):
-    write(tmp_path, "secret.pdf", b"%PDF")
+    write(tmp_path, "secret.pdf", b"%PDF-1.4\n")
     link = tmp_path / "bulletins" / "attachments" / "notes.pdf"
     link.parent.mkdir(parents=True)
     os.symlink(tmp_path / "secret.pdf", link)
@@ -471,7 +471,7 @@ def test_attachment_symlink_leaving_the_folder(tmp_path):
 
 
 def test_attachment_symlink_inside_the_folder_is_fine(tmp_path):
-    write(tmp_path, "bulletins/attachments/real.pdf", b"%PDF")
+    write(tmp_path, "bulletins/attachments/real.pdf", b"%PDF-1.4\n")
     os.symlink("real.pdf", tmp_path / "bulletins" / "attachments" / "notes.pdf")
     write(tmp_path, "bulletins/x.md", attachment("attachments/notes.pdf"))
     assert [a.rel for a in load(tmp_path)["bulletin", "x"].attachments] == ["attachments/notes.pdf"]
@@ -488,7 +488,7 @@ def test_slides_that_do_not_exist(tmp_path):
 
 
 def test_images_need_alt_text_and_must_be_local(tmp_path):
-    write(tmp_path, "bulletins/chart.png", b"\x89PNG")
+    write(tmp_path, "bulletins/chart.png", b"\x89PNG\r\n\x1a\n")
     body = ("\nThe chart.png file shows it.\n\n"  # line 8: the name in prose, not the image
             "![](chart.png)\n\n"  # line 10
             "![A map](https://example.org/map.png)\n")  # line 12
@@ -502,8 +502,8 @@ def test_images_need_alt_text_and_must_be_local(tmp_path):
 
 
 def test_images_in_qa_answers_are_checked_and_published_like_the_body_s(tmp_path):
-    write(tmp_path, "webinars/chart.png", b"\x89PNG")
-    write(tmp_path, "webinars/map.png", b"\x89PNG")
+    write(tmp_path, "webinars/chart.png", b"\x89PNG\r\n\x1a\n")
+    write(tmp_path, "webinars/map.png", b"\x89PNG\r\n\x1a\n")
     qa = ("qa:\n"
           "  - question: Where is the chart?\n"
           "    answer: Here it is ![](chart.png)\n"  # line 8
@@ -614,8 +614,8 @@ def test_nasty_input_gives_problems_not_a_crash(tmp_path, relpath, text):
 
 
 def test_valid_markdown_bulletin_loads_with_its_values(tmp_path):
-    write(tmp_path, "bulletins/attachments/notes.pdf", b"%PDF")
-    write(tmp_path, "bulletins/chart.png", b"\x89PNG")
+    write(tmp_path, "bulletins/attachments/notes.pdf", b"%PDF-1.4\n")
+    write(tmp_path, "bulletins/chart.png", b"\x89PNG\r\n\x1a\n")
     write(tmp_path, "bulletins/2018-07-12-la-bulletin.md", md(
         "title: '  LA Bulletin: July  '\n"
         "date: 2018-07-12\n"
@@ -666,7 +666,7 @@ def test_valid_yaml_bulletin_loads_with_its_values(tmp_path, suffix):
 @pytest.mark.parametrize("relpath", ["webinars/2018-02-28-la-webinar.md",
                                      "webinars/2018-02-28-la-webinar.yml"])
 def test_valid_webinar_renders_its_answers(tmp_path, relpath):
-    write(tmp_path, "webinars/slides/deck.pdf", b"%PDF")
+    write(tmp_path, "webinars/slides/deck.pdf", b"%PDF-1.4\n")
     fields = (FIELDS + "slides: slides/deck.pdf\n"
               "recording: https://video.example.org/2018-02-28\n"
               "qa:\n  - question: How long?\n    answer: |\n      After **90 days**.\n\n"

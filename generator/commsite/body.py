@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -83,6 +84,22 @@ class _Collect(Treeprocessor):
             elif el.tag == "a" and el.get("href"):
                 links.append(el.get("href"))
         self.md.commsite_refs = (images, links)
+
+
+class _RawRefs(HTMLParser):
+    """Images and links written as raw HTML, which Markdown keeps aside from its tree:
+    `<img src="http://tracker.example/p.gif">` must meet the rules `![](...)` does."""
+
+    def __init__(self, images: list, links: list):
+        super().__init__(convert_charrefs=True)
+        self.images, self.links = images, links
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append((attrs.get("src") or "", attrs.get("alt") or ""))
+        elif tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
 
 
 # The bodies the last finished load used, by digest of their Markdown. Only that load's:
@@ -176,4 +193,11 @@ class BodyRenderer:
         self.md.reset()
         html = sanitise(self.md.convert(text))
         images, links = getattr(self.md, "commsite_refs", ([], []))
+        raw = [block for block in self.md.htmlStash.rawHtmlBlocks
+               if isinstance(block, str) and "<" in block]
+        if raw:
+            parser = _RawRefs(images, links)
+            for block in raw:
+                parser.feed(block)
+            parser.close()
         return Body(html=html, toc=list(self.md.toc_tokens), images=images, links=links)

@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from .body import Body, BodyRenderer
+from .filetypes import ATTACHMENTS, IMAGES, refusal
 from .parallel import map_shares
 from .problems import Problem, RecordError, field_name
 from .schema import Checker, parse_date
@@ -272,8 +273,9 @@ def _bodies(src: Source, renderer: BodyRenderer, max_bytes: int | None = None):
                                         "not a file of the record's folder; images must be files "
                                         "beside the record (remote images are not allowed)"))
                 continue
-            problem = _check_local(folder, unquote(parts.path), max_bytes) or \
-                _check_pixels(folder / unquote(parts.path), unquote(parts.path))
+            rel = unquote(parts.path)
+            problem = (_check_local(folder, rel, max_bytes)
+                       or refusal(folder / rel, rel, IMAGES) or _check_pixels(folder / rel, rel))
             if problem:
                 problems.append(Problem(src.rel, line, field_name, f"image: {problem}"))
             else:
@@ -301,7 +303,7 @@ def _build(src: Source, rtype: RecordType, slug: str, renderer: BodyRenderer,
     folder = src.path.parent
 
     def local(rel_field: tuple, rel: str, title: str = "") -> LocalFile | None:
-        problem = _check_local(folder, rel, max_bytes)
+        problem = _check_local(folder, rel, max_bytes) or refusal(folder / rel, rel, ATTACHMENTS)
         if problem:
             problems.append(Problem(src.rel, src.line_of(rel_field), field_name(rel_field), problem))
             return None

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from tests.test_build import ROOT, mkdocs_build
-from tests.test_content_safety import HOSTILE_TITLE
+from tests.test_content_safety import HOSTILE_TITLE, PIXEL_PNG
 
 # Every way a pasted body could try to run code; each would set a flag or open a dialog.
 ATTEMPTS = """Intro.
@@ -40,6 +40,7 @@ def hostile_site(tmp_path_factory):
     (project / "bulletins" / "2024-04-01-hostile.md").write_text(
         f"---\ntitle: {json.dumps(HOSTILE_TITLE)}\ndate: 2024-04-01\n"
         f"audience: la\nsummary: Hostile <script>window.__pwned='summary'</script>\n---\n{ATTEMPTS}")
+    (project / "bulletins" / "x.png").write_bytes(PIXEL_PNG)
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
