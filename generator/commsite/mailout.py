@@ -29,7 +29,7 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -190,11 +190,12 @@ def email_html(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record],
 
     page = absolute(site_url, record.url)
     style = styles(catalogue.settings.brand_colour)
-    body = _Restyler(lambda href: _resolve(href, page, relative(record.url, here)),
-                     style).convert(record.body.html)
+    body = _Restyler(lambda href: _resolve(href, page, relative(record.url, here)), style,
+                     own_image=lambda src: _own_image(src, site_url)).convert(record.body.html)
     return _ENV.get_template("email.html").render(
         **_context(record, catalogue, has_pdf, link), style=style, body=body,
-        cell=lambda name, gap="callout_gap": cell(style, name, gap), cell_close=CELL_CLOSE)
+        cell=lambda name, gap="callout_gap": cell(style, name, gap), cell_close=CELL_CLOSE,
+        image_source=_origin(site_url) or "'self'")
 
 
 def email_text(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record], bool]) -> str:
@@ -215,6 +216,21 @@ def email_text(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record],
         underline=lambda text, char: char * len(text))
 
 
+def _origin(site_url: str) -> str:
+    parts = urlsplit(site_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _own_image(src: str, site_url: str) -> bool:
+    """An image of the site itself (at its absolute address when it has one). Every other
+    image would tell its server who opened the email, and when: a tracking pixel. The
+    loader refuses remote images already; an email never trusts that alone."""
+    parts = urlsplit(src)
+    if not site_url:
+        return not (parts.scheme or parts.netloc)
+    return src.startswith(site_url.rstrip("/") + "/")
+
+
 def _resolve(href: str, page: str, fallback: str) -> str:
     """A body link as it must read from the email: resolved against `page` (the page's
     address, or for the text version its site-root path) when there is one; otherwise
@@ -228,9 +244,10 @@ def _resolve(href: str, page: str, fallback: str) -> str:
 class _Restyler(HTMLParser):
     """Re-writes sanitised body HTML with inline styles and without classes or ids."""
 
-    def __init__(self, resolve: Callable[[str], str], style: dict[str, str]):
+    def __init__(self, resolve: Callable[[str], str], style: dict[str, str],
+                 own_image: Callable[[str], bool]):
         super().__init__(convert_charrefs=True)
-        self.resolve = resolve
+        self.resolve, self.own_image = resolve, own_image
         self.style = style
         self.out: list[str] = []
         self.closing: list[str] = []  # what each open <div>/<blockquote> ends with
@@ -268,6 +285,9 @@ class _Restyler(HTMLParser):
         for name in ("href", "src"):
             if attrs.get(name) is not None:
                 keep[name] = self.resolve(attrs[name])
+        if tag == "img" and not self.own_image(keep.get("src", "")):
+            self.out.append(escape(attrs.get("alt") or "", quote=False))  # its words, not it
+            return
         for name in ("alt", "title", "colspan", "rowspan", "lang", "dir", "start", "width",
                      "height"):
             if attrs.get(name) is not None:

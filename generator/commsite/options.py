@@ -245,7 +245,7 @@ def settings_from_options(root: Path, options: dict, *, docs_dir: str = "content
     problems, values = problems_and_values(written, where, config_name)
     if problems:
         raise ProjectError("\n".join(problems))
-    return Settings(root=root, site_name=site_name, site_url=site_url or "",
+    return Settings(root=root, site_name=site_name, site_url=site_url or "", docs_dir=docs_dir,
                     types=types if types is not None else default_types(docs_dir),
                     logo=logo_file(where.docs_dir, logo), **values)
 

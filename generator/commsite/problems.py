@@ -9,7 +9,7 @@ whole batch at once instead of one error per build.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def quiet(message: str) -> None:
@@ -22,10 +22,16 @@ class Problem:
     line: int
     field: str  # "" where no single field is at fault (e.g. broken YAML)
     message: str
+    # What a finding means for a build (checks.audit): "" a validation problem, which always
+    # stops it; UNPUBLISHABLE stops it when the record is published; ADVICE never does.
+    kind: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}"
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+UNPUBLISHABLE, ADVICE = "unpublishable", "advice"
 
 
 class RecordError(Exception):

@@ -49,6 +49,7 @@ class Settings:
     root: Path  # the project folder: paths in messages are relative to it
     site_name: str = "Communications"
     site_url: str = ""  # absolute URL of the published site; printed in PDFs when set
+    docs_dir: str = "content"  # the host's own pages, relative to root (links may lead there)
     language: str = "en"
     audiences: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_AUDIENCES))
     types: tuple[RecordType, ...] = field(default_factory=default_types)

@@ -19,8 +19,9 @@ from .catalogue import Catalogue
 from .fileinfo import FileInfo, describe
 from .pages import PageRenderer
 from .pdf import Pdf, PdfFailure, PdfRenderer, PrintJob, print_job
-from .problems import Problem, RecordError, quiet
-from .records import Record, load_all, load_records
+from .checks import audit
+from .problems import UNPUBLISHABLE, Problem, RecordError, quiet
+from .records import Record
 from .settings import DEFAULT_CACHE_DIR, LEGACY_CACHE_DIR, Settings
 
 
@@ -70,6 +71,7 @@ class Site:
     def __init__(self, settings: Settings, report: Callable[[str], None] = quiet,
                  warn: Callable[[str], None] = quiet):
         self.settings = settings
+        self._report, self._warn = report, warn
         settle_cache(settings, report)
         self.catalogue: Catalogue | None = None
         self.pages: PageRenderer | None = None
@@ -84,18 +86,19 @@ class Site:
         return self.catalogue.records if self.catalogue else ()
 
     def load(self, keep_going: bool = False) -> Catalogue:
-        """Read and check every record; BuildFailure lists every problem of the run.
+        """Read and check every record, as `commsite check` does (checks.audit): BuildFailure
+        lists every problem of the run that stops publication; advice is reported.
         With `keep_going` (a preview) the records that load are built, and `problems`
         holds the others' problems for the host to show instead of stopping."""
+        report = audit(self.settings)
         self.problems: list[Problem] = []
         if keep_going:
-            records, self.problems = load_all(self.settings)
-        else:
-            try:
-                records = load_records(self.settings)
-            except RecordError as err:
-                raise BuildFailure(err.report()) from None
-        self.catalogue = Catalogue(records, self.settings)
+            self.problems = report.stops
+        elif report.stops:
+            raise BuildFailure(RecordError(report.stops).report())
+        for finding in report.advice:  # a draft's must-not-publish findings too
+            (self._warn if finding.kind == UNPUBLISHABLE else self._report)(f"{finding}")
+        self.catalogue = report.catalogue
         self.pages = PageRenderer(self.catalogue, self.pdf_info, self.file_info)
         return self.catalogue
 

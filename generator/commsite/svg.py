@@ -43,6 +43,9 @@ class _Parser(DefusedExpatParser):
     def reset(self):
         super().reset()
         self._parser.StartDoctypeDeclHandler = self._doctype
+        # <!DOCTYPE svg PUBLIC "..." "http://...svg11.dtd">: never fetched (by us or by a
+        # browser); carry on without it. Entities, which would need it, are refused anyway.
+        self._parser.ExternalEntityRefHandler = lambda *args: 1
 
     def _doctype(self, name, sysid, pubid, has_internal_subset):
         # An internal subset declares entities or default attributes (an ATTLIST can give
