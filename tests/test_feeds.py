@@ -70,6 +70,7 @@ plugins:
   - search
   - commsite:
       pdf: false
+      allowed_email_domains: [example.org]   # the body's mailto: the team's own address
 markdown_extensions: [toc, attr_list, admonition]
 """,
     "content/index.md": "---\ntitle: Communications\n---\n\nHello.\n",

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from commsite.pdf import PdfRenderer, PrintJob
+from commsite.site import BuildFailure
 
 from .pdf_helpers import (assert_safe, build, counts, embedded_files, every_byte, hostile_html,
                           png, project, record, secrets, spy_server, text_of, write)
@@ -25,11 +26,19 @@ __all__ = ["secrets", "spy_server"]  # fixtures, used by name
 def test_hostile_html_in_a_record_reaches_no_file_and_no_server(tmp_path, spy_server, secrets):
     port, requests = spy_server
     secret, found = secrets
-    root = project(tmp_path / "project", {"bulletins/2018-08-01-pasted.md": (
-        "---\ntitle: Pasted from an email\ndate: 2018-08-01\naudience: la\n"
-        "summary: A record with hostile HTML in its body.\n---\n\n"
-        + hostile_html(port, secret))})
-    site, summary, _, _ = build(root, pdf_timeout=120)  # /dev/urandom must not hang it
+    html = hostile_html(port, secret)
+    fields = ("---\ntitle: Pasted from an email\ndate: 2018-08-01\naudience: la\n"
+              "summary: A record with hostile HTML in its body.\n---\n\n")
+    root = project(tmp_path / "project", {"bulletins/2018-08-01-pasted.md": fields + html})
+    # Its <img> tags are refused before anything renders: images are files of the folder.
+    with pytest.raises(BuildFailure) as failure:
+        build(root, pdf_timeout=120)
+    assert str(failure.value).count("is not a file of the record's folder") == html.count("<img")
+    assert requests == []
+    # Without them, every other trap reaches the PDF renderer, which reads and calls nothing.
+    (root / "bulletins/2018-08-01-pasted.md").write_text(fields + "\n".join(
+        line for line in html.splitlines() if not line.startswith("<img")))
+    site, summary, _, _ = build(root, pdf_timeout=120)
     assert counts(summary) == (4, 0, 0)
     assert_safe(site.pdf_path(record(site, "2018-08-01-pasted")), found, requests)
 
