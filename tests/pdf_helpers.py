@@ -247,6 +247,13 @@ h2 {{ background: url(http://127.0.0.1:{port}/background.png) }}
 """
 
 
+def loadable_hostile_html(port: int, secret: Path) -> str:
+    """hostile_html less its <img> tags, which the loader refuses before anything renders
+    (images must be files of the record's folder): every other trap reaches the renderer."""
+    return "\n".join(line for line in hostile_html(port, secret).splitlines()
+                     if not line.startswith("<img"))
+
+
 def assert_safe(path: Path, found: dict[str, bytes], requests: list[str]) -> None:
     data = every_byte(path)
     text = text_of(path)

@@ -25,8 +25,8 @@ from commsite.pdf.pool import RenderPool
 from commsite.site import BuildFailure, Site
 
 from .pdf_helpers import (BULLETIN, NOTICE, PROGRESS, ROOT, assert_safe, build, built_counts,
-                          counts, hostile_html, mkdocs_build, mkdocs_project, outline_titles, png,
-                          project, record, secrets, settings, spy_server, text_of, write)
+                          counts, loadable_hostile_html, mkdocs_build, mkdocs_project,
+                          outline_titles, png, project, record, secrets, settings, spy_server, text_of, write)
 
 __all__ = ["secrets", "spy_server"]  # fixtures, used by name
 SITE_URL = "https://comms.example.org/"
@@ -418,7 +418,7 @@ def test_mkdocs_build_renders_only_what_changed_and_keeps_its_cache_outside_the_
     root = mkdocs_project(tmp_path / "project", extra={"bulletins/2018-08-01-pasted.md": (
         "---\ntitle: Pasted from an email\ndate: 2018-08-01\naudience: la\n"
         "summary: A record with hostile HTML in its body.\n---\n\n"
-        + hostile_html(port, secret))})
+        + loadable_hostile_html(port, secret))})
     site = root / "site"
     assert built_counts(mkdocs_build(root)) == (4, 0, 0)
     cache = root / ".commsite-cache"

@@ -18,7 +18,7 @@ from commsite.pdf import PdfRenderer, PrintJob
 from commsite.site import BuildFailure
 
 from .pdf_helpers import (assert_safe, build, counts, embedded_files, every_byte, hostile_html,
-                          png, project, record, secrets, spy_server, text_of, write)
+                          loadable_hostile_html, png, project, record, secrets, spy_server, text_of, write)
 
 __all__ = ["secrets", "spy_server"]  # fixtures, used by name
 
@@ -36,8 +36,8 @@ def test_hostile_html_in_a_record_reaches_no_file_and_no_server(tmp_path, spy_se
     assert str(failure.value).count("is not a file of the record's folder") == html.count("<img")
     assert requests == []
     # Without them, every other trap reaches the PDF renderer, which reads and calls nothing.
-    (root / "bulletins/2018-08-01-pasted.md").write_text(fields + "\n".join(
-        line for line in html.splitlines() if not line.startswith("<img")))
+    (root / "bulletins/2018-08-01-pasted.md").write_text(fields + loadable_hostile_html(port,
+                                                                                       secret))
     site, summary, _, _ = build(root, pdf_timeout=120)
     assert counts(summary) == (4, 0, 0)
     assert_safe(site.pdf_path(record(site, "2018-08-01-pasted")), found, requests)
