@@ -39,10 +39,14 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
     return path
 
 
+# A PowerPoint file starts as a ZIP archive does: attachments are checked by their first bytes.
+PPTX_HEAD = b"PK\x03\x04start"
+
+
 def sparse(path: Path, size: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as file:
-        file.write(b"start")
+        file.write(PPTX_HEAD)
         file.truncate(size)  # a hole: no disk space, all of it readable
     return path
 
@@ -106,9 +110,9 @@ def test_a_control_character_in_a_file_name_is_refused(tmp_path):
 
 
 def test_an_attachment_over_max_file_mb_is_refused_with_the_limit(tmp_path):
-    sparse(tmp_path / "bulletins" / "files" / "big.zip", 150 * 2**20)
-    with_attachment(tmp_path, "files/big.zip")
-    message = ("bulletins/2018-07-12-b.md:7: attachments[1].file: 'files/big.zip' is 150.0 MB; "
+    sparse(tmp_path / "bulletins" / "files" / "big.pptx", 150 * 2**20)
+    with_attachment(tmp_path, "files/big.pptx")
+    message = ("bulletins/2018-07-12-b.md:7: attachments[1].file: 'files/big.pptx' is 150.0 MB; "
                "a file may be at most {} MB (max_file_mb); make it smaller, link to it "
                "elsewhere, or raise max_file_mb")
     assert problems(tmp_path) == [message.format(100)]
@@ -160,17 +164,17 @@ def test_a_3_gb_record_file_is_refused_without_being_read(tmp_path):
 
 def test_a_sparse_2_gb_attachment_builds_in_bounded_memory_and_stays_sparse(tmp_path):
     root = mkdocs_project(tmp_path / "project", "      max_file_mb: 3000\n")
-    big = sparse(root / "bulletins" / "files" / "disk image.img", 2 * GB)
+    big = sparse(root / "bulletins" / "files" / "all slides.pptx", 2 * GB)
     bulletin = root / "bulletins" / "2018-07-12-la-bulletin.md"
     bulletin.write_text(bulletin.read_text().replace(
-        "topics:", "attachments:\n  - file: files/disk image.img\n    title: The image\ntopics:", 1))
+        "topics:", "attachments:\n  - file: files/all slides.pptx\n    title: The slides\ntopics:", 1))
     peak, done = peak_mib([sys.executable, "-m", "mkdocs", "build"], root)
     print(f"mkdocs build with a sparse 2 GB attachment: peak memory {peak:.0f} MiB")
     assert done.returncode == 0, done.stderr
-    copy = root / "site" / "bulletins" / "2018-07-12-la-bulletin" / "files" / "disk image.img"
+    copy = root / "site" / "bulletins" / "2018-07-12-la-bulletin" / "files" / "all slides.pptx"
     assert copy.stat().st_size == big.stat().st_size == 2 * GB
     assert copy.stat().st_blocks * 512 < 2**20  # the holes stayed holes
-    assert copy.open("rb").read(5) == b"start"
+    assert copy.open("rb").read(len(PPTX_HEAD)) == PPTX_HEAD
     assert peak < 600
 
 
