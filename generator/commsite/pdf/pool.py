@@ -36,9 +36,9 @@ from . import worker
 PRELOAD = ["__main__", f"{__package__}.preload", worker.__name__]
 
 
-# A worker grows by about 0.3 MB a document (WeasyPrint's and Pango's caches), so
-# it is replaced after this many: memory stays near 100 MB a worker on any site,
-# for some 60 ms of CPU (a fork and a first render) per replacement.
+# A worker grows with every document (WeasyPrint's and Pango's caches), so it is
+# replaced after this many: its memory stays bounded on any site, for a fork and a
+# first render per replacement (benchmarks/pdf_bench.py measures both).
 MAX_JOBS = 100
 
 
