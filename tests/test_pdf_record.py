@@ -352,3 +352,17 @@ def test_the_logo_of_the_theme_heads_every_pdf(tmp_path, name, data):
     assert problems(pdf) == []
     # An address or an icon cannot be embedded: no logo, no error.
     assert settings_from_options(root, {}, logo="https://example.org/logo.png").logo is None
+
+
+def test_every_page_of_the_site_takes_the_brand_colour(example):
+    _, site, _, _ = example
+    css = (site / BRAND_CSS).read_text(encoding="utf-8")
+    assert f"--md-primary-fg-color: {DEFAULT_BRAND_COLOUR};" in css
+    for page in (site / "index.html", site / "bulletins/2018-07-12-la-bulletin/index.html"):
+        links = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+            "link[rel=stylesheet]")
+        hrefs = [urljoin(page_url(site, page), link["href"]) for link in links]
+        assert SITE_URL + BRAND_CSS in hrefs, page
+        # After the theme's own style sheet, so its colour is the one that counts.
+        theme = next(i for i, h in enumerate(hrefs) if "/assets/stylesheets/main" in h)
+        assert hrefs.index(SITE_URL + BRAND_CSS) > theme

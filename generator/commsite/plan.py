@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .site import Site
+from .site import BRAND_CSS, Site
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_URI = "assets/commsite/"  # where our CSS and script are served, under the site root
@@ -93,7 +93,8 @@ def assets() -> list[Path]:
 
 
 def stylesheets() -> list[str]:
-    return [ASSET_URI + a.name for a in assets() if a.suffix == ".css"]
+    """The brand colour's one rule (a text file of the plan), then our stylesheet."""
+    return [BRAND_CSS, *(ASSET_URI + a.name for a in assets() if a.suffix == ".css")]
 
 
 def scripts() -> list[str]:

@@ -21,7 +21,7 @@ from ..plan import Page, Plan, scripts, stylesheets
 from ..publish import SiteLock, discard, publish, staging_dir
 from ..options import ProjectError, settings_from_options
 from ..pages import long_date, problems_page
-from ..site import BRAND_CSS, BuildFailure, Site
+from ..site import BuildFailure, Site
 from .config import CommsiteConfig
 from .errorpage import ProblemPages
 from .preview import Preview, Tracked
@@ -131,7 +131,6 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self.settings.preview = True
             self.settings.pdf = self.settings.pdf and (
                 self.settings.preview_pdfs or os.environ.get("COMMSITE_PREVIEW_PDF") == "1")
-        config.extra_css.append(BRAND_CSS)  # --comms-brand: the brand_colour option
         config.extra_css.extend(stylesheets())
         config.extra_javascript.extend(scripts())
         if not self._serving:
