@@ -47,7 +47,8 @@ print(json.dumps({"seconds": elapsed, "peak_mib": peak_kib / 1024, "rc": done.re
 
 # What `commsite build --host zensical` says its steps took.
 STEPS = re.compile(r"records (?P<load>[\d.]+) s, docs folder (?P<docs>[\d.]+) s, zensical build "
-                   r"(?P<zensical>[\d.]+) s, finishing (?P<finish>[\d.]+) s")
+                   r"(?P<zensical>[\d.]+) s, finishing (?P<finish>[\d.]+) s; commsite's CPU "
+                   r"(?P<our_cpu>[\d.]+) s")
 
 
 def measure(config: Path, site: Path, host: str = "mkdocs") -> dict:
@@ -74,7 +75,8 @@ def show(label: str, n: int, result: dict) -> None:
     if "steps" in result:
         steps = result["steps"]
         line += (f"  (records {steps['load']:.1f} s, docs folder {steps['docs']:.1f} s, "
-                 f"zensical build {steps['zensical']:.1f} s, finishing {steps['finish']:.1f} s)")
+                 f"zensical build {steps['zensical']:.1f} s, finishing {steps['finish']:.1f} s; "
+                 f"commsite's CPU {steps['our_cpu']:.1f} s)")
     print(line, flush=True)
 
 
@@ -143,9 +145,12 @@ def main() -> None:
             if result is None or "steps" not in result:
                 continue
             share = result["seconds"] - result["steps"]["zensical"]
+            cpu = result["steps"]["our_cpu"]
             print(f"zensical at {n}, {label}: our share {share:.1f} s = "
-                  f"{share / mkdocs[n]['seconds']:.2f} x the mkdocs build (goal: at most 0.3); "
-                  f"zensical build {result['steps']['zensical']:.1f} s")
+                  f"{share / mkdocs[n]['seconds']:.2f} x the mkdocs build's wall time, "
+                  f"commsite's CPU {cpu:.1f} s = {cpu / mkdocs[n]['cpu']:.2f} x the mkdocs "
+                  f"build's CPU (goal: at most 0.3); zensical build "
+                  f"{result['steps']['zensical']:.1f} s")
 
 
 if __name__ == "__main__":

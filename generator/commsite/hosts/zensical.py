@@ -19,192 +19,30 @@ which `zensical build --clean` empties whole.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Callable
 
 from ..csp import with_meta_policy
 from ..headers import host_files
-from ..plan import Copied, Plan, assets, scripts, stylesheets
+from ..plan import Plan
 from ..options import ProjectError
 from ..project import read_config
 from ..publish import SiteLock, discard, publish, staging_dir
 from ..settings import Settings
 from ..site import BuildFailure, Site
+from .zensical_docs import (CONFIG, DOCS, KEPT, OUT, Kept, placeholder, write_config,
+                            write_docs)
 
 WORK = "zensical"  # under the cache folder
-DOCS, OUT, CONFIG = "docs", "site", "mkdocs.yml"
 
 
 def work_dir(settings: Settings) -> Path:
     return settings.cache_dir / WORK
-
-
-def page_text(page, html: str) -> str:
-    """A page as Zensical reads it. Titles go in as HTML text: Zensical's theme, like
-    Material's, prints them unescaped (the MkDocs plugin escapes them the same way)."""
-    meta = {"title": escape(page.title)}
-    if page.description:
-        meta["description"] = escape(page.description)
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
-    if not page.searchable:
-        lines += ["search:", "  exclude: true"]
-    return "---\n" + "\n".join(lines) + "\n---\n\n" + html + "\n"
-
-
-def page_source(url: str) -> str:
-    return url + "index.md"
-
-
-def placeholder(html: str) -> str:
-    """What stands in the docs folder for a fragment that is put in after `zensical build`.
-    Listings are most of the site's HTML, and Markdown's raw-HTML parser is most of
-    Zensical's time; they are not searched, so Zensical need not read them. The stand-in
-    has an h1 exactly when the fragment has one: the theme adds the title as an h1 to a page
-    without one, as it does under MkDocs."""
-    return f"<div data-commsite-fragment>{'<h1></h1>' if '<h1' in html else ''}</div>"
-
-
-@dataclass
-class Written:
-    """What one pass over the docs folder did (for the summary and the benchmark)."""
-
-    written: int = 0
-    kept: int = 0
-    removed: int = 0
-    removed_sources: list[str] = field(default_factory=list)  # docs-relative
-    seconds: float = 0.0
-    paths: list[str] = field(default_factory=list)
-    fragments: dict[str, str] = field(default_factory=dict)  # page URL -> HTML to put in
-
-
-def _write_if_changed(path: Path, data: bytes, done: Written) -> None:
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            done.kept += 1
-            return
-    except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)  # Zensical's watcher never sees half a file
-    done.written += 1
-    done.paths.append(path.as_posix())
-
-
-def _copy_if_changed(source: Path, path: Path, done: Written) -> None:
-    stat = source.stat()
-    try:
-        mine = path.stat()
-        if (mine.st_size, mine.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            done.kept += 1
-            return
-    except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    shutil.copy2(source, tmp)
-    os.replace(tmp, path)
-    done.written += 1
-    done.paths.append(path.as_posix())
-
-
-def write_docs(plan: Plan, docs: Path, with_files: bool = False,
-               memo: dict | None = None) -> Written:
-    """Write the plan into `docs`: every page, the home page, the project's hand-written
-    docs files and our assets; remove what the plan no longer has. Listings and the home
-    page's list get a placeholder (their HTML is in `fragments`, for `finish_site`).
-    `with_files` (a preview, where Zensical serves its output as it is) writes every page
-    whole and also puts the copied files and text files there."""
-    start = time.perf_counter()
-    done = Written()
-    settings = plan.site.settings
-    wanted: set[Path] = set()
-    own_docs = settings.root / _docs_dir(settings)
-    texts: dict[str, bytes] = {}
-    for page in plan.pages:
-        html = page.render()
-        if page.lists is not None and not page.searchable and not with_files:
-            done.fragments[page.url] = html
-            html = placeholder(html)
-        texts[page_source(page.url)] = page_text(page, html).encode("utf-8")
-    copies: dict[str, Path] = {}
-    if own_docs.is_dir():
-        for path in sorted(own_docs.rglob("*")):
-            rel = path.relative_to(own_docs).as_posix()
-            if path.is_file() and not rel.startswith(plan.owned_folder) and rel not in texts:
-                copies[rel] = path
-    home = copies.pop("index.md", None)
-    if home is not None:  # the home page's own text, then our filters and list
-        html = plan.home()
-        if not with_files:
-            done.fragments[""] = html
-            html = placeholder(html)
-        texts["index.md"] = (home.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
-                             + html + "\n").encode("utf-8")
-    for asset in assets():
-        copies[f"assets/commsite/{asset.name}"] = asset
-    if with_files:
-        for copied in plan.files:
-            copies[copied.path] = copied.source
-        for path, text in plan.texts(memo).items():
-            texts[path] = text.encode("utf-8")
-    for rel, data in texts.items():
-        wanted.add(docs / rel)
-        _write_if_changed(docs / rel, data, done)
-    for rel, source in copies.items():
-        wanted.add(docs / rel)
-        _copy_if_changed(source, docs / rel, done)
-    if docs.is_dir():
-        for path in sorted(docs.rglob("*"), reverse=True):
-            if path.is_file() and path not in wanted:
-                path.unlink()
-                done.removed += 1
-                done.removed_sources.append(path.relative_to(docs).as_posix())
-                done.paths.append(path.as_posix())
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-    done.seconds = time.perf_counter() - start
-    return done
-
-
-def _docs_dir(settings: Settings) -> str:
-    notices = settings.type("notice").folder
-    return notices.rsplit("/", 1)[0] if "/" in notices else "."
-
-
-def write_config(config_file: Path, work: Path, site_dir: str = OUT, dev_addr: str = "") -> Path:
-    """mkdocs.yml for Zensical: the project's own, without our plugin, reading the
-    generated docs folder and linking our stylesheet and script."""
-    config = read_config(config_file)
-    root = Path(config_file).resolve().parent
-    plugins = config.get("plugins") or []
-    if isinstance(plugins, dict):
-        plugins = {k: v for k, v in plugins.items() if k != "commsite"}
-    else:
-        plugins = [p for p in plugins if p != "commsite"
-                   and not (isinstance(p, dict) and "commsite" in p)]
-    config["plugins"] = plugins
-    config["docs_dir"], config["site_dir"] = DOCS, site_dir
-    config["extra_css"] = [*(config.get("extra_css") or []), *stylesheets()]
-    config["extra_javascript"] = [*(config.get("extra_javascript") or []), *scripts()]
-    theme = config.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
-    if dev_addr:
-        config["dev_addr"] = dev_addr
-    work.mkdir(parents=True, exist_ok=True)
-    path = work / CONFIG
-    text = json.dumps(config, ensure_ascii=False, indent=1, default=str)  # JSON is YAML
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _read(path: Path) -> str | None:
@@ -248,7 +86,8 @@ def _place(source: Path, dest: Path, link: bool) -> None:
     shutil.copyfile(source, dest)
 
 
-def finish_site(plan: Plan, built: Path, staging: Path, fragments: dict[str, str]) -> set[str]:
+def finish_site(plan: Plan, built: Path, staging: Path, fragments: dict[str, str],
+                emails: dict | None = None) -> set[str]:
     """Zensical's output plus ours into `staging`; returns the pages' script hashes."""
     site = plan.site
     hashes: set[str] = set()
@@ -277,7 +116,7 @@ def finish_site(plan: Plan, built: Path, staging: Path, fragments: dict[str, str
     for copied in plan.files:
         if not copied.path.startswith("assets/commsite/"):
             _place(copied.source, staging / copied.path, link=copied.pdf)
-    for rel, text in plan.texts().items():
+    for rel, text in plan.texts(emails).items():
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         (staging / rel).write_text(text, encoding="utf-8")
     for name, text in host_files(hashes).items():
@@ -299,7 +138,7 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
     """One build of the site through Zensical; BuildFailure when it cannot publish (the
     published site is then untouched). Returns the seconds of each step."""
     times: dict[str, float] = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     site = Site(settings, report=report, warn=warn)
     staging = None
     try:
@@ -311,7 +150,8 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         before = _read(work / CONFIG)
         config = write_config(config_file, work)
         config_changed = _read(config) != before
-        done = write_docs(plan, work / DOCS)
+        kept = Kept(work / KEPT)
+        done = write_docs(plan, work / DOCS, kept=kept)
         times["docs"] = done.seconds
         report(f"docs folder: {done.written} file(s) written, {done.kept} unchanged, "
                f"{done.removed} removed")
@@ -324,9 +164,10 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         report(site.finish_pdfs())
         mark = time.perf_counter()
         staging = staging_dir(site_dir)
-        finish_site(plan, work / OUT, staging, done.fragments)
+        finish_site(plan, work / OUT, staging, done.fragments, kept.emails)
         publish(staging, site_dir)
         staging = None
+        kept.save()
         times["finish"] = time.perf_counter() - mark
     except BuildFailure:
         raise
@@ -336,6 +177,8 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         site.close()
         discard(staging)
     times["total"] = time.perf_counter() - start
+    # CPU of this process alone (Zensical runs in a child): what a busy machine inflates least
+    times["our_cpu"] = time.process_time() - cpu
     return times
 
 
@@ -374,5 +217,6 @@ def main_build(config_file: Path, settings: Settings, argv: list[str]) -> int:
         lock.release()
     say(f"built with Zensical into {site_dir} in {times['total']:.2f} s: records "
         f"{times['load']:.2f} s, docs folder {times['docs']:.2f} s, zensical build "
-        f"{times['zensical']:.2f} s, finishing {times['finish']:.2f} s")
+        f"{times['zensical']:.2f} s, finishing {times['finish']:.2f} s; commsite's CPU "
+        f"{times['our_cpu']:.2f} s")
     return 0

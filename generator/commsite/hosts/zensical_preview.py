@@ -26,7 +26,8 @@ from typing import Callable
 from ..plan import Plan
 from ..settings import Settings
 from ..site import BuildFailure, Site
-from .zensical import DOCS, write_config, write_docs, zensical_command
+from .zensical import zensical_command
+from .zensical_docs import DOCS, write_config, write_docs
 
 WORK = "zensical-preview"
 POLL = 0.3  # seconds between looks at the watched folders

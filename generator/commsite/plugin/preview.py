@@ -30,8 +30,6 @@ has `on_startup` across rebuilds), and each build it:
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import logging
 import os
 from importlib.metadata import version
@@ -41,6 +39,7 @@ from typing import Callable, Iterable
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ..fragments import digest, facets_key, item_key
 from ..records import Record
 from ..site import Site
 
@@ -57,15 +56,6 @@ class Tracked(File):
 
     def is_modified(self) -> bool:
         return self.changed
-
-
-def digest(*parts) -> bytes:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
-        hasher.update(len(data).to_bytes(8, "little"))  # so ("ab", "c") differs from ("a", "bc")
-        hasher.update(data)
-    return hasher.digest()
 
 
 class _QuietDirtyWarning(logging.Filter):
@@ -107,9 +97,8 @@ class Preview:
         self._pending_frame = digest(config_text, repr(site.settings), feeds)
         self._pending, self._pending_fragments = {}, {}
         catalogue = site.catalogue
-        self._facets = digest(repr((catalogue.types, catalogue.audiences, catalogue.topics,
-                                    catalogue.months, catalogue.statuses)))
-        self._items = {id(r): _item_key(r, site) for r in catalogue.records}
+        self._facets = facets_key(catalogue)
+        self._items = {id(r): item_key(r, site) for r in catalogue.records}
 
     def fragment(self, name: str, records: Iterable[Record], render: Callable[[], str]) -> str:
         """A listing-like fragment: kept from the last build when neither the facets nor
@@ -191,14 +180,6 @@ class Preview:
             if self._built.get(src_uri, (None,))[0] != mark:
                 self._built.pop(src_uri, None)
         self._pending, self._pending_fragments = {}, {}
-
-
-def _item_key(record: Record, site: Site) -> bytes:
-    # Every field but the body (which no listing shows), the record's status (it depends on
-    # other records) and its PDF's size: all a listing item can show of a record.
-    fields = [(f.name, getattr(record, f.name)) for f in dataclasses.fields(record)
-              if f.name not in ("body", "field_lines")]
-    return digest(repr(fields), site.catalogue.status(record), site.pdf_info(record))
 
 
 def _search_plugin(config):
