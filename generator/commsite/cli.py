@@ -89,11 +89,10 @@ def cmd_import(args, settings) -> int:
     try:
         if not args.file.is_file():
             raise _Refused(f"{args.file}: no such file")
-        # The title (so the file name) comes from the document: read it first.
-        probe = read_docx(args.file, "probe")
-        draft = _new_draft(args, settings, probe.title)
+        read = read_docx(args.file)
+        draft = _new_draft(args, settings, read.title)  # the file's name comes from the title
         rtype, date, audiences, slug, path = draft
-        imported = read_docx(args.file, slug)
+        imported = read.named(slug)
         images = [path.parent / image.rel for image in imported.images]
         taken = [p for p in images if p.exists()]
         if taken:

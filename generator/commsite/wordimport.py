@@ -10,10 +10,14 @@ name. Nothing is overwritten: every file's name is checked before the first writ
 
 from __future__ import annotations
 
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedElementTree
 
 from .htmltomd import to_markdown
 
@@ -41,21 +45,33 @@ class Imported:
     body: str
     images: list[Image] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the author should know or fix
+    stem: str = ""  # what the images' names start with, until the record's name is known
+
+    def named(self, stem: str) -> "Imported":
+        """The same, its images named after the record (known once the title is)."""
+        def rename(text: str) -> str:
+            return text.replace(f"images/{self.stem}-", f"images/{stem}-")
+        return Imported(self.title, rename(self.body),
+                        [Image(rename(i.rel), i.data, i.alt) for i in self.images],
+                        [rename(n) for n in self.notes], stem)
 
 
 def _property_title(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as docx:
-            root = ElementTree.fromstring(docx.read(CORE))
-    except (KeyError, ElementTree.ParseError):
+            root = DefusedElementTree.fromstring(docx.read(CORE))  # no entity expansion
+    except (KeyError, ElementTree.ParseError, DefusedXmlException):
         return ""
     found = root.find(DC_TITLE)
     return " ".join((found.text or "").split()) if found is not None else ""
 
 
-def read_docx(path: Path, image_stem: str) -> Imported:
-    """The document as a record's title, Markdown body and images (named from image_stem)."""
+def read_docx(path: Path) -> Imported:
+    """The document as a record's title, Markdown body and images; `named()` names the images
+    after the record."""
     import mammoth  # only `commsite import` needs it
+
+    image_stem = f"import-{uuid.uuid4().hex}"  # a name no document's own text holds
 
     if not zipfile.is_zipfile(path):
         raise ImportError_(f"{path}: not a Word document (.docx); in Word, choose File > Save "
@@ -90,4 +106,4 @@ def read_docx(path: Path, image_stem: str) -> Imported:
         if image.rel and not image.alt:
             notes.append(f"image {number} ({image.rel}) has no alt text in the Word document; "
                          "describe it in the record: ![what the image shows](" + image.rel + ")")
-    return Imported(title=title, body=body, images=kept, notes=notes)
+    return Imported(title=title, body=body, images=kept, notes=notes, stem=image_stem)
