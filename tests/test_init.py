@@ -62,7 +62,7 @@ def test_init_makes_a_site_folder_with_an_example_draft_of_each_type(tmp_path, c
     assert config["copyright"] == "© Org “communications”: news"
     options = next(p["commsite"] for p in config["plugins"] if isinstance(p, dict))
     assert set(options) >= {"audiences", "allowed_phone_numbers", "allowed_email_domains"}
-    assert "# brand_colour:" in (folder / "mkdocs.yml").read_text()
+    assert options["brand_colour"] == "#1d4f91"
     assert (folder / "requirements.txt").read_text().splitlines()[-1] == \
         f"commsite=={commsite_version()}"
     for rel in drafts:
