@@ -63,8 +63,10 @@ def front(fields: dict) -> str:
     return "\n".join(lines)
 
 
-def write_corpus(n: int, dest: Path, pdf: bool = True, seed: int = 2018) -> Path:
-    """Write a project of `n` records into `dest` (replaced); returns its mkdocs.yml."""
+def write_corpus(n: int, dest: Path, pdf: bool = True, seed: int = 2018,
+                 config: str | None = None) -> Path:
+    """Write a project of `n` records into `dest` (replaced); returns its mkdocs.yml.
+    `config` is the text of the mkdocs.yml to start from (default: this checkout's)."""
     rng = random.Random(seed)
     if dest.exists():
         shutil.rmtree(dest)
@@ -72,7 +74,7 @@ def write_corpus(n: int, dest: Path, pdf: bool = True, seed: int = 2018) -> Path
         (dest / folder).mkdir(parents=True)
     (dest / "content" / "index.md").write_text(
         "---\ntitle: Communications\n---\n\nSynthetic communications for benchmarks.\n")
-    config = (ROOT / "mkdocs.yml").read_text()
+    config = (ROOT / "mkdocs.yml").read_text() if config is None else config
     config = config.replace("      old_after_months: 12\n",
                             f"      old_after_months: 12\n      pdf: {'true' if pdf else 'false'}\n")
     (dest / "mkdocs.yml").write_text(config)

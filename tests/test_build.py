@@ -26,6 +26,8 @@ from commsite.records import topic_slug
 
 from .sites import PROJECT_PARTS, ROOT, copy_build, copy_project, mkdocs_build  # noqa: F401
 
+from .search_index import everything, indexed
+
 
 @pytest.fixture(scope="module")
 def built(example_build):
@@ -172,11 +174,13 @@ def test_drafts_are_absent(built):
     _, site, records, _ = built
     drafts = [r for r in records if r.draft]
     home = (site / "index.html").read_text()
-    search = (site / "search" / "search_index.json").read_text()
+    search = everything(site).decode("utf-8", "replace")
+    assert drafts and search
     for draft in drafts:
         assert not (site / draft.url).exists()
         assert draft.url not in home and draft.title not in home
-        assert draft.title not in search
+        assert draft.title not in search and draft.url not in search
+        assert draft.summary not in search
 
 
 def test_record_page_shows_what_a_reader_needs(built):
@@ -236,9 +240,32 @@ def test_images_in_bodies_are_published_and_described(built):
 
 def test_search_indexes_records_and_pages_use_no_network(built):
     _, site, records, _ = built
-    index = json.loads((site / "search" / "search_index.json").read_text())
-    titles = {html.unescape(doc["title"]) for doc in index["docs"]}
-    assert {r.title for r in published(records)} <= titles
+    pages = indexed(site)
+    # Exactly the published records: no home page, listing, archive or search page.
+    assert set(pages) == {"/" + r.url for r in published(records)}
+    home = page(site, "")
+    for record in published(records):
+        fragment = pages["/" + record.url]
+        assert fragment["meta"]["title"] == record.title
+        assert record.summary in fragment["content"]
+        for entry in record.qa:  # the Q&A answers' words are searchable
+            answer = BeautifulSoup(entry.answer_html, "html.parser").get_text(" ").split()
+            assert " ".join(answer[:6]) in " ".join(fragment["content"].split())
+        # Our content only: not the navigation, header or footer around it.
+        assert "Skip to content" not in fragment["content"]
+        assert "Previous " + record.type.label.lower() not in fragment["content"]
+        status = {"action"} if record.action_required else set()
+        status |= {"superseded"} if record.superseded_by else set()
+        assert {k: sorted(v) for k, v in fragment["filters"].items()} == {
+            k: sorted(v) for k, v in {
+                "audience": record.audiences, "type": [record.type.key],
+                "topic": list(dict.fromkeys(map(topic_slug, record.topics))),
+                "month": [record.date.strftime("%Y-%m")], "status": sorted(status)}.items() if v}
+        # The finder shows the home page's own item for it: same markup, same links.
+        item = BeautifulSoup(fragment["meta"]["item"], "html.parser").li
+        assert item["data-type"] == record.type.key
+        assert str(item) in {str(li) for li in home.select("#communications > li")} or \
+            item.select_one(".comms-item__title a")["href"] == record.url
     for path in site.rglob("*.html"):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for tag, attr in (("link", "href"), ("script", "src"), ("img", "src")):

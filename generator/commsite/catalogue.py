@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from functools import cached_property
 
 from . import archive
-from .listing import Choice, Listing
+from .listing import Choice, Listing, paginate
 from .records import Record, topic_slug
 from .settings import Settings
 
@@ -111,6 +111,14 @@ class Catalogue:
         """The published record that supersedes this one, if any."""
         return self._by_name.get(record.superseded_by) if record.superseded_by else None
 
+    def position(self, record: Record) -> int:
+        """The record's place in reading order (0: the newest): the finder sorts by it."""
+        return self._positions[id(record)]
+
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        return {id(r): i for i, r in enumerate(self.records)}
+
     def neighbours(self, record: Record) -> tuple[Record | None, Record | None]:
         """(older, newer) records of the same type."""
         same = self._by_type[record.type.key]
@@ -123,8 +131,21 @@ class Catalogue:
         return months > self.settings.old_after_months or (
             months == self.settings.old_after_months and built.day > record.date.day)
 
+    def home_listing(self) -> list[Listing]:
+        """Every record, newest first, in pages: page 1 is the home page's list, the
+        others are the static pages its page links lead to (the finder without JavaScript)."""
+        return paginate(Listing("", "Communications", self.records, "all", ""),
+                        self.settings.page_size)
+
     def listings(self) -> list[Listing]:
-        """Every static listing page, for the host to turn into pages."""
+        """Every static listing page, one per page of a long listing, for the host to
+        turn into pages (the home page's page 1 is the home page itself)."""
+        out = [page for page in self.home_listing()[1:]]
+        for listing in self._listings():
+            out += paginate(listing, self.settings.page_size)
+        return out
+
+    def _listings(self) -> list[Listing]:
         out = [Listing(f"{t.url}/", t.plural, tuple(self._by_type[t.key]), "type", t.key)
                for t in self.settings.types]
         for choice in self.audiences:

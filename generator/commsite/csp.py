@@ -35,7 +35,9 @@ def inline_script_hashes(html: str) -> list[str]:
 def policy(hashes, header: bool = False) -> str:
     parts = [
         "default-src 'self'",
-        "script-src 'self' " + " ".join(sorted(set(hashes))),
+        # The search index (Pagefind) runs a WebAssembly module from our own origin:
+        # compiling it needs 'wasm-unsafe-eval', which allows no JavaScript eval.
+        "script-src 'self' 'wasm-unsafe-eval' " + " ".join(sorted(set(hashes))),
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "object-src 'none'",

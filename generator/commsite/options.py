@@ -97,6 +97,13 @@ def _number(low: float, above: bool, integer: bool = False):
     return convert
 
 
+def _page_size(value, where):
+    value = _number(1, above=False, integer=True)(value, where)
+    if value > 1000:
+        raise OptionError
+    return value
+
+
 def _text(value, where):
     if not isinstance(value, str) or not value.strip():
         raise OptionError
@@ -175,6 +182,8 @@ OPTIONS = (
            "readers see, e.g. {la: Local Administrators, users: Users}", _audiences),
     Option("old_after_months", "a whole number of months from 1, e.g. 12",
            _number(1, above=False, integer=True)),
+    Option("page_size", "a whole number of records a listing page shows, from 1 to 1000, "
+           "e.g. 50", _page_size),
     Option("pdf", "true or false", _flag),
     Option("pdf_workers", "a whole number from 0 (0: one per core), e.g. 2",
            _number(0, above=False, integer=True)),

@@ -61,9 +61,11 @@ class PageRenderer:
             months=self.catalogue.months, **context)
 
     def home(self, page_url: str = "") -> str:
-        """The filters and every published record: appended to the home page's own text."""
+        """The finder and the first page of records: before the home page's own text."""
         cat = self.catalogue
-        return self._render("home.html", page_url, records=cat.records, facets=[
+        first = cat.home_listing()[0]
+        return self._render("home.html", page_url, records=first.records, listing=first,
+                            total=len(cat.records), facets=[
             ("audience", "Audience", "All audiences", cat.audiences),
             ("type", "Type", "All types", cat.types),
             ("topic", "Topic", "All topics", cat.topics),
@@ -81,9 +83,25 @@ class PageRenderer:
     def archive_index(self, page_url: str = "archive/") -> str:
         return self._render("archive.html", page_url, years=archive.years(self.catalogue.records))
 
+    def search_page(self, page_url: str = "search/") -> str:
+        """Where keyword boxes submit to without JavaScript (with it, the finder answers)."""
+        return self._render("search.html", page_url)
+
+    @staticmethod
+    def record_toc(record: Record) -> list[dict]:
+        """The record page's table of contents: the body's headings, then our sections."""
+        ours = [("comms-slides", "Slides and recording", record.slides or record.recording),
+                ("comms-qa", "Questions and answers", record.qa),
+                ("comms-attachments", "Attachments", record.attachments),
+                ("comms-changes", "Change history", record.changes)]
+        return list(record.body.toc) + [{"level": 2, "id": anchor, "name": name, "children": []}
+                                        for anchor, name, shown in ours if shown]
+
     def record(self, record: Record) -> str:
         older, newer = self.catalogue.neighbours(record)
         return self._render("record.html", record.url, record=record, older=older, newer=newer,
+                            order=self.catalogue.position(record),
+                            finder_item=self._render("finder_item.html", "", record=record),
                             replacement=self.catalogue.replacement(record),
                             is_old=self.catalogue.is_old(record), file_info=self.file_info)
 

@@ -59,7 +59,7 @@ class Plan:
         for record in site.records:
             self.pages.append(Page(record.url, f"{record.type.url}/{record.slug}.md",
                                    record.title, lambda r=record: pages.record(r),
-                                   record.summary, record.body.toc))
+                                   record.summary, pages.record_toc(record)))
             self.files += [Copied(record.url + local.rel, local.path)
                            for local in record.local_files]
             if site.wants_pdf(record):
@@ -67,7 +67,10 @@ class Plan:
         for listing in site.catalogue.listings():
             self.pages.append(Page(listing.url, listing.url + "index.md", listing.title,
                                    lambda l=listing: pages.listing(l), searchable=False,
-                                   lists=listing.records, in_nav=True))
+                                   lists=listing.records, in_nav=listing.page == 1))
+        # Where keyword boxes submit to without JavaScript.
+        self.pages.append(Page("search/", "search/index.md", "Search", pages.search_page,
+                               searchable=False, lists=()))
         self.pages.append(Page("topics/", "topics/index.md", "Topics", pages.topics_index,
                                searchable=False, lists=site.records, in_nav=True))
         self.pages.append(Page("archive/", "archive/index.md", "Archive", pages.archive_index,

@@ -56,6 +56,8 @@ class Settings:
     old_after_months: int = 12  # older records carry the "dates may have changed" note
     build_date: dt.date = field(default_factory=_build_date_from_env)
     summary_max: int = 300
+    # Records a listing page shows; later ones are on its page 2, 3... (the finder loads as many).
+    page_size: int = 50
     pdf: bool = True
     pdf_workers: int = 0  # 0: one per core
     pdf_timeout: float = 60.0  # seconds one document may take before it fails

@@ -5,7 +5,10 @@ on 127.0.0.1 by a server these fixtures start and stop, and opened in Debian's C
 (/usr/bin/chromium, or $COMMSITE_CHROMIUM) driven by Playwright. A missing
 Chromium or axe-core is a failure with the command that installs it, never a skip.
 
-Expected values come from the records' own metadata, loaded by the core.
+Expected values come from the records' own metadata, loaded by the core. The
+browser's copy of the example is built with `page_size: PAGE_SIZE`, fewer than its
+records, so its home page and some listings have more than one page (as a catalogue of
+thousands has at the default 50); it reuses the shared build's PDFs from their cache.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +27,7 @@ import pytest
 from commsite.archive import month_label
 from commsite.records import Record, topic_slug
 from commsite.settings import Settings
-from tests.sites import ROOT
+from tests.sites import ROOT, build_once, copy_project
 
 CHROMIUM = os.environ.get("COMMSITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,6 +36,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL = "/__tests__/axe.min.js"  # served from our origin: the site's CSP allows only 'self'
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FACETS = ("audience", "type", "topic", "month", "status")
+PAGE_SIZE = 12
 
 
 @dataclass
@@ -84,11 +89,24 @@ class Example:
 
 
 @pytest.fixture(scope="session")
-def example(example_build) -> Example:
-    """The one shared build of the example site (tests/conftest.py), with what its records say."""
-    records = sorted((r for r in example_build.records if not r.draft),
-                     key=lambda r: r.date, reverse=True)
-    return Example(example_build.project, example_build.site, example_build.settings, records)
+def example(example_build, tmp_path_factory) -> Example:
+    """The example site with PAGE_SIZE records a page, built once (its PDFs from the shared
+    build's cache), with what its records say."""
+    def paged(dest: Path) -> Path:
+        project = copy_project(dest)
+        cache = example_build.settings.cache_dir
+        if cache.is_dir():  # the PDFs are the shared build's: reused, not rendered again
+            shutil.copytree(cache, project / cache.relative_to(example_build.project))
+        config = project / "mkdocs.yml"
+        text = config.read_text()
+        assert "  - commsite:\n" in text
+        config.write_text(text.replace("  - commsite:\n",
+                                       f"  - commsite:\n      page_size: {PAGE_SIZE}\n", 1))
+        return project
+
+    built = build_once("example-paged", paged, tmp_path_factory)
+    records = sorted((r for r in built.records if not r.draft), key=lambda r: r.date, reverse=True)
+    return Example(built.project, built.site, built.settings, records)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -51,7 +51,7 @@ def hostile_site(tmp_path_factory):
     server.server_close()
 
 
-@pytest.mark.parametrize("path", ["", "bulletins/2024-04-01-hostile/"])
+@pytest.mark.parametrize("path", ["", "?q=hostile+fish", "bulletins/2024-04-01-hostile/"])
 def test_no_script_from_a_record_runs(browser, hostile_site, path):
     context = browser.new_context(base_url=hostile_site)
     page = context.new_page()
@@ -60,7 +60,11 @@ def test_no_script_from_a_record_runs(browser, hostile_site, path):
     try:
         page.goto(path)
         page.wait_for_load_state("load")
-        if path:
+        if path.startswith("?"):  # the finder shows it from the search index
+            page.locator("#comms-filters[data-answered]").wait_for(state="attached")
+            assert page.locator("#comms-count").inner_text() == "Showing 1 of 1 communications"
+            assert page.locator("#communications h3 a").inner_text() == HOSTILE_TITLE
+        elif path:
             page.hover("text=Hover me")
             page.click("text=a javascript: link")
             page.wait_for_timeout(300)
@@ -68,7 +72,8 @@ def test_no_script_from_a_record_runs(browser, hostile_site, path):
             assert page.get_by_text("Text after.").is_visible()  # pasted CSS hid nothing
         assert page.evaluate("window.__pwned") is None
         assert dialogs == []
-        assert page.locator("h1").first.inner_text() == (HOSTILE_TITLE if path else "Communications")
+        assert page.locator("h1").first.inner_text() == (
+            HOSTILE_TITLE if path and not path.startswith("?") else "Communications")
     finally:
         context.close()
 

@@ -71,16 +71,27 @@ def assert_focus_visible(stops):
 def test_tab_from_the_top_reaches_each_dropdown_with_focus_visible(open_page, example, width):
     page = open_page(viewport={"width": width, "height": 800})
     page.goto("/")
-    page.locator("#comms-filters").wait_for(state="visible")
-    stops = tab_until(page, lambda f: f["id"] == "comms-clear")
+    page.locator("#comms-filters[data-answered]").wait_for(state="attached")
+    stops = tab_until(page, lambda f: f["id"] in ("comms-clear", "comms-filters-toggle"))
+    if stops[-1]["id"] == "comms-filters-toggle":
+        # On a phone the drop-downs fold behind a button, which says how many are set.
+        assert width < 800
+        toggle = page.locator("#comms-filters-toggle")
+        expect(toggle).to_have_text("Filters (0 active)")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        assert not page.locator('select[name="audience"]').is_visible()
+        page.keyboard.press("Enter")
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        stops += tab_until(page, lambda f: f["id"] == "comms-clear")
     reached = [s["name"] for s in stops if s and s["tag"] == "select"]
     assert reached == list(FACETS)  # in reading order, each once
+    assert [s["id"] for s in stops if s and s["tag"] == "input"][-1] == "comms-q"  # keywords first
     assert_focus_visible(stops)
 
 
 def test_a_keyboard_choice_filters_the_list(page, example):
     page.goto("/")
-    page.locator("#comms-filters").wait_for(state="visible")
+    page.locator("#comms-filters[data-answered]").wait_for(state="attached")
     tab_until(page, lambda f: f["name"] == "type")
     page.keyboard.press("ArrowDown")  # the first type after "All types"
     first_type = page.locator('select[name="type"] option').nth(1).get_attribute("value")
@@ -103,7 +114,7 @@ def test_a_keyboard_choice_filters_the_list(page, example):
 
 def test_skip_link_takes_the_reader_to_the_results(page, example):
     page.goto("/?" + f"type={example.records[0].type.key}")
-    page.locator("#comms-filters").wait_for(state="visible")
+    page.locator("#comms-filters[data-answered]").wait_for(state="attached")
     stops = tab_until(page, lambda f: f["text"] == "Skip to results")
     assert_focus_visible(stops[-1:])  # shown when it has focus
     page.keyboard.press("Enter")
@@ -140,7 +151,7 @@ def test_narrow_screen_menu_button_works_by_keyboard(open_page, example):
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(menu).to_be_focused()
     expect(drawer.get_by_role("link", name="Bulletins", exact=True)).to_be_hidden()
-    stops = tab_until(page, lambda f: f["name"] == "audience")
+    stops = tab_until(page, lambda f: f["id"] == "comms-q")
     assert_focus_visible(stops)
     # Enter on a link of the open menu goes there.
     page.goto("/")

@@ -1,98 +1,286 @@
-/* commsite: the filters of the communications listing, the archive drop-down and
-   printed link addresses. One small external script, no framework, no inline code
-   (works under a strict CSP). Without it every record is listed and "Browse by"
-   links lead to the static pages. */
+/* commsite: the finder of the communications listing (keywords and filters over the
+   Pagefind index), the archive drop-down, the menu button and printed link addresses.
+   One small external script, no framework, no inline code (works under a strict CSP).
+   Without it the listings are static pages of 50 and "Browse by" links lead to them. */
 (function () {
   "use strict";
 
   var FACETS = ["audience", "type", "topic", "month", "status"];
+  var TYPING_PAUSE_MS = 250;  // a keyword search starts when typing pauses this long
+  // Results shown at a time: each is a small file of the index, fetched when shown, so a
+  // change stays quick; "Show more" fetches the next ones.
+  var BATCH = 20;
 
-  function words(value) { return value ? value.split(" ") : []; }
-
-  function setupFilters(form) {
+  // The finder: keywords and drop-downs, answered by the Pagefind index (search.py) in
+  // small chunks fetched on demand. The page's own list is the first page of every
+  // record: it stays until the reader asks for something else, and comes back on
+  // "Clear filters", so an unfiltered view fetches nothing.
+  function setupFinder(form) {
     var list = document.getElementById("communications");
     var count = document.getElementById("comms-count");
     var empty = document.getElementById("comms-empty");
+    var facets = document.getElementById("comms-facets");
+    var toggle = document.getElementById("comms-filters-toggle");
+    var moreField = document.getElementById("comms-more-field");
+    var more = document.getElementById("comms-more");
+    var sortField = document.getElementById("comms-sort-field");
+    var pager = form.parentNode.querySelector(".comms-pages");
     if (!list || !count) return;
-    // Read each item's data-* once: a change then only compares strings.
-    var items = Array.prototype.map.call(list.children, function (el) {
-      return {
-        el: el,
-        audience: words(el.getAttribute("data-audience")),
-        type: el.getAttribute("data-type"),
-        topic: words(el.getAttribute("data-topics")),
-        month: el.getAttribute("data-month"),
-        status: words(el.getAttribute("data-status"))
-      };
-    });
+    var total = Number(form.getAttribute("data-total"));
+    var pageSize = Math.min(Number(form.getAttribute("data-page-size")) || BATCH, BATCH);
+    var keywords = form.elements.q;
+    var sort = form.elements.sort;
     var selects = {};
     FACETS.forEach(function (name) { selects[name] = form.elements[name]; });
+    // What the page came with: the first page of every record and every option's count.
+    var staticItems = Array.prototype.slice.call(list.children);
+    var staticCounts = {};
+    FACETS.forEach(function (name) {
+      staticCounts[name] = Array.prototype.map.call(selects[name].options, function (o) { return o.text; });
+    });
+    var engine = null;  // the Pagefind module, once loaded
+    var results = [];   // the current answer, in order
+    var rendered = 0;   // how many of them are in the list
+    var asked = 0;      // the newest request: an older answer arriving late is dropped
+    var typing = null;
 
-    function matches(item, state) {
-      if (state.audience && item.audience.indexOf(state.audience) < 0) return false;
-      if (state.type && item.type !== state.type) return false;
-      if (state.topic && item.topic.indexOf(state.topic) < 0) return false;
-      if (state.month && item.month !== state.month) return false;
-      if (state.status && item.status.indexOf(state.status) < 0) return false;
-      return true;
+    function load() {
+      if (!engine) {
+        var url = new URL(form.getAttribute("data-pagefind"), window.location.href).href;
+        // filters() loads every filter's chunk: without it a search counts only the
+        // filters it was given, and the other drop-downs' counts would read (0).
+        engine = import(url).then(function (pagefind) {
+          return Promise.resolve(pagefind.init()).then(function () { return pagefind.filters(); })
+            .then(function () { return pagefind; });
+        });
+      }
+      return engine;
+    }
+
+    function isEmpty(state) {
+      return !state.q && FACETS.every(function (name) { return !state[name]; });
     }
 
     function readForm() {
       var state = {};
-      FACETS.forEach(function (name) { if (selects[name] && selects[name].value) state[name] = selects[name].value; });
+      var q = keywords.value.trim();
+      if (q) state.q = q;
+      FACETS.forEach(function (name) { if (selects[name].value) state[name] = selects[name].value; });
+      if (q && sort.value) state.sort = sort.value;
       return state;
     }
 
     function readQuery() {
       var params = new URLSearchParams(window.location.search);
       var state = {};
+      var q = (params.get("q") || "").trim();
+      if (q) state.q = q;
       FACETS.forEach(function (name) {
         var value = params.get(name);
-        var select = selects[name];
         // Only values the drop-down offers: a stale or mistyped link shows everything.
-        if (value && select && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        if (value && Array.prototype.some.call(selects[name].options, function (o) { return o.value === value; })) {
           state[name] = value;
         }
       });
+      if (q && params.get("sort") === "date") state.sort = "date";
       return state;
-    }
-
-    function apply(state) {
-      var shown = 0;
-      FACETS.forEach(function (name) { if (selects[name]) selects[name].value = state[name] || ""; });
-      for (var i = 0; i < items.length; i++) {
-        var show = matches(items[i], state);
-        if (items[i].el.hidden === show) items[i].el.hidden = !show;
-        if (show) shown++;
-      }
-      // The live region (role="status") announces the new count.
-      var text = "Showing " + shown + " of " + items.length + " communications";
-      if (count.textContent !== text) count.textContent = text;
-      if (empty) empty.hidden = shown !== 0;
     }
 
     function toQuery(state) {
       var params = new URLSearchParams();
+      if (state.q) params.set("q", state.q);
       FACETS.forEach(function (name) { if (state[name]) params.set(name, state[name]); });
+      if (state.sort) params.set("sort", state.sort);
       var query = params.toString();
       return window.location.pathname + (query ? "?" + query : "") + window.location.hash;
     }
 
-    form.addEventListener("change", function () {
+    function showForm(state) {
+      if (keywords.value.trim() !== (state.q || "")) keywords.value = state.q || "";
+      FACETS.forEach(function (name) { selects[name].value = state[name] || ""; });
+      sort.value = state.sort || "";
+      sortField.hidden = !state.q;
+      var active = FACETS.filter(function (name) { return state[name]; }).length;
+      if (toggle) toggle.textContent = "Filters (" + active + " active)";
+    }
+
+    function setCount(shown) {
+      // The live region (role="status") announces the new count.
+      var text = "Showing " + shown + " of " + total + " communications";
+      if (count.textContent !== text) count.textContent = text;
+      if (empty) empty.hidden = shown !== 0;
+    }
+
+    function setOptionCounts(counts) {
+      FACETS.forEach(function (name) {
+        var byValue = counts[name] || {};
+        Array.prototype.forEach.call(selects[name].options, function (option, i) {
+          if (!option.value) return;
+          var text = option.getAttribute("data-label") + " (" + (byValue[option.value] || 0) + ")";
+          if (option.text !== text) option.text = text;
+        });
+      });
+    }
+
+    function showStatic() {
+      list.replaceChildren.apply(list, staticItems);
+      FACETS.forEach(function (name) {
+        Array.prototype.forEach.call(selects[name].options, function (option, i) {
+          if (option.text !== staticCounts[name][i]) option.text = staticCounts[name][i];
+        });
+      });
+      setCount(total);
+      moreField.hidden = true;
+      if (pager) pager.hidden = false;
+    }
+
+    function itemOf(data) {
+      var template = document.createElement("template");
+      template.innerHTML = data.meta.item;  // our own markup, escaped when the site was built
+      return template.content.firstElementChild;
+    }
+
+    // The next batch of results into the list; resolves once they are in it.
+    function renderMore(request, replace) {
+      var batch = results.slice(rendered, rendered + pageSize);
+      return Promise.all(batch.map(function (result) { return result.data(); })).then(function (data) {
+        if (request !== asked) return null;
+        var items = data.map(itemOf).filter(Boolean);
+        if (replace) list.replaceChildren.apply(list, items);
+        else items.forEach(function (item) { list.appendChild(item); });
+        rendered += batch.length;
+        moreField.hidden = rendered >= results.length;
+        more.textContent = "Show more communications (" + (results.length - rendered) + " more)";
+        return items;
+      });
+    }
+
+    function filtersOf(state, except) {
+      var filters = {};
+      FACETS.forEach(function (name) { if (state[name] && name !== except) filters[name] = state[name]; });
+      return filters;
+    }
+
+    function ask(pagefind, state, except) {
+      var options = {filters: filtersOf(state, except)};
+      // Newest first, unless a keyword asks for the best matches first.
+      if (!state.q || state.sort === "date") options.sort = {order: "asc"};
+      return pagefind.search(state.q || null, options);
+    }
+
+    function apply(state) {
+      var request = ++asked;
+      showForm(state);
+      if (isEmpty(state)) {
+        showStatic();
+        form.setAttribute("data-answered", String(request));
+        return Promise.resolve();
+      }
+      form.setAttribute("aria-busy", "true");
+      return load().then(function (pagefind) {
+        // Each option's count is what choosing it would give, the other choices as they are:
+        // for a facet already chosen, that is the answer without its own choice.
+        // The results' files are fetched as soon as the answer is in, while the
+        // other counts are worked out.
+        var chosen = FACETS.filter(function (name) { return state[name]; });
+        var main = ask(pagefind, state).then(function (answer) {
+          if (request !== asked) return null;
+          results = answer.results;
+          rendered = 0;
+          return renderMore(request, true).then(function () { return answer; });
+        });
+        return Promise.all([main].concat(chosen.map(function (name) {
+          return ask(pagefind, state, name);
+        }))).then(function (answers) {
+          if (request !== asked || !answers[0]) return;
+          var counts = {};
+          FACETS.forEach(function (name) { counts[name] = answers[0].filters[name]; });
+          chosen.forEach(function (name, i) { counts[name] = answers[i + 1].filters[name]; });
+          setOptionCounts(counts);
+          setCount(results.length);
+          if (pager) pager.hidden = true;
+        });
+      }).catch(function (error) {
+        if (request !== asked) return;
+        count.textContent = "Search is not available right now: " + error.message +
+          ". The Browse by links list every communication.";
+      }).then(function () {
+        if (request !== asked) return;
+        form.removeAttribute("aria-busy");
+        form.setAttribute("data-answered", String(request));  // for tests and benchmarks
+      });
+    }
+
+    function changed() {
       var state = readForm();
-      apply(state);
-      history.pushState(state, "", toQuery(state));
+      var url = toQuery(state);
+      if (url !== window.location.pathname + window.location.search + window.location.hash) {
+        history.pushState(state, "", url);
+      }
+      return apply(state);
+    }
+
+    form.addEventListener("change", function (event) {
+      if (event.target === keywords) return;  // typing is handled as it happens
+      changed();
     });
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    keywords.addEventListener("input", function () {
+      clearTimeout(typing);
+      load();  // fetched while the reader types
+      typing = setTimeout(changed, TYPING_PAUSE_MS);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(typing);
+      changed();
+    });
     form.addEventListener("reset", function (event) {
       event.preventDefault();
-      apply({});
+      clearTimeout(typing);
+      keywords.value = "";
       history.pushState({}, "", toQuery({}));
+      apply({});
+    });
+    more.addEventListener("click", function () {
+      var first = rendered;
+      renderMore(asked, false).then(function (items) {
+        // Keyboard readers go on from the first new result.
+        var link = items && items[0] && items[0].querySelector("a");
+        if (link && first) link.focus();
+      });
     });
     window.addEventListener("popstate", function () { apply(readQuery()); });
+    // The index starts loading when the reader turns to the finder, not with the page.
+    form.addEventListener("focusin", load, {once: true});
+    form.addEventListener("pointerover", load, {once: true});
 
-    form.hidden = false;
+    // Narrow screens: the drop-downs fold behind a button that says how many are set.
+    if (toggle) {
+      toggle.hidden = false;
+      toggle.addEventListener("click", function () {
+        var open = toggle.getAttribute("aria-expanded") !== "true";
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    facets.hidden = false;
+    Array.prototype.forEach.call(facets.querySelectorAll("select"), function (select) { select.disabled = false; });
+    form.classList.add("comms-filters--live");
+    var header = document.querySelector(".comms-header-search");
+    if (header) {  // on the home page, the header's box asks the finder in place
+      header.addEventListener("submit", function (event) {
+        event.preventDefault();
+        keywords.value = header.elements.q.value;
+        changed().then(function () { document.getElementById("comms-results").focus(); });
+      });
+    }
     apply(readQuery());
+  }
+
+  // The page keyword boxes submit to without JavaScript: with it, the finder answers.
+  function setupSearchPage(page) {
+    var finder = new URL(page.getAttribute("data-finder"), window.location.href);
+    finder.search = window.location.search;
+    window.location.replace(finder.href);
   }
 
   function setupArchive(form) {
@@ -114,24 +302,26 @@
     });
   }
 
-  // Material's menu button (narrow screens) is a label, which keyboards cannot reach:
-  // make it a button that Enter and Space operate, with a name and its state.
+  // Material's menu button (narrow screens) is a label, which keyboards cannot reach and
+  // which may not take the role of a button (ARIA in HTML): a real button takes its place
+  // and toggles the theme's drawer as a click on the label does.
   function setupMenuButton() {
     var toggle = document.getElementById("__drawer");
     var label = document.querySelector('.md-header label[for="__drawer"]');
     if (!toggle || !label) return;
-    label.setAttribute("role", "button");
-    label.setAttribute("tabindex", "0");
-    label.setAttribute("aria-label", "Navigation menu");
-    label.setAttribute("data-comms-menu", "");
-    var sync = function () { label.setAttribute("aria-expanded", toggle.checked ? "true" : "false"); };
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = label.className + " comms-menu";
+    button.setAttribute("aria-label", "Navigation menu");
+    button.setAttribute("data-comms-menu", "");
+    Array.prototype.forEach.call(label.childNodes, function (node) { button.appendChild(node.cloneNode(true)); });
+    label.parentNode.insertBefore(button, label);
+    label.hidden = true;
+    var sync = function () { button.setAttribute("aria-expanded", toggle.checked ? "true" : "false"); };
     sync();
     toggle.addEventListener("change", sync);
-    label.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" && event.key !== " ") return;
-      event.preventDefault();
-      event.stopPropagation();  // the theme's own Enter-on-a-label would toggle it back
-      label.click();  // what a pointer does: the theme sees an ordinary toggle
+    button.addEventListener("click", function () {
+      toggle.click();  // what a pointer on the label does: the theme sees an ordinary toggle
       sync();
       // The open menu covers the page, this button included: focus goes into it.
       var first = toggle.checked && document.querySelector(".md-sidebar--primary a[href]");
@@ -139,17 +329,19 @@
     });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && toggle.checked) {
-        label.click();
+        toggle.click();
         sync();
-        label.focus();
+        button.focus();
       }
     });
   }
 
   function start() {
     setupMenuButton();
+    var searchPage = document.querySelector("[data-comms-search-page]");
+    if (searchPage) return setupSearchPage(searchPage);
     var filters = document.getElementById("comms-filters");
-    if (filters) setupFilters(filters);
+    if (filters) setupFinder(filters);
     Array.prototype.forEach.call(document.querySelectorAll("[data-comms-archive]"), setupArchive);
     addPrintUrls();
   }

@@ -33,6 +33,7 @@ from ..plan import Plan
 from ..options import ProjectError
 from ..project import read_config
 from ..publish import SiteLock, discard, publish, staging_dir
+from ..search import SearchIndexError, index_site
 from ..settings import Settings
 from ..site import BuildFailure, Site
 from .zensical_docs import (CONFIG, DOCS, KEPT, OUT, Kept, placeholder, write_config,
@@ -165,6 +166,10 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         mark = time.perf_counter()
         staging = staging_dir(site_dir)
         finish_site(plan, work / OUT, staging, done.fragments, kept.emails)
+        try:  # the finder's index, as the MkDocs plugin writes it (search.py)
+            report(index_site(staging, settings.language))
+        except SearchIndexError as err:
+            raise BuildFailure(str(err)) from None
         publish(staging, site_dir)
         staging = None
         kept.save()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -133,6 +134,19 @@ def _copy_if_changed(source: Path, path: Path, done: Written) -> None:
     done.paths.append(path.as_posix())
 
 
+def _home_head(text: str) -> tuple[str, str]:
+    """The home page's front matter and leading '# ' title (what comes before the finder),
+    and the rest of its text (after it, as the MkDocs plugin places it)."""
+    head = ""
+    match = re.match(r"---\n.*?\n---\n", text, re.S)
+    if match:
+        head, text = match[0], text[match.end():]
+    title = re.match(r"\s*# [^\n]*\n", text)
+    if title:
+        head, text = head + title[0], text[title.end():]
+    return head + "\n", text.lstrip("\n")
+
+
 def write_docs(plan: Plan, docs: Path, with_files: bool = False,
                memo: dict | None = None, kept: Kept | None = None) -> Written:
     """Write the plan into `docs`: every page, the home page, the project's hand-written
@@ -164,13 +178,13 @@ def write_docs(plan: Plan, docs: Path, with_files: bool = False,
             if path.is_file() and not rel.startswith(plan.owned_folder) and rel not in texts:
                 copies[rel] = path
     home = copies.pop("index.md", None)
-    if home is not None:  # the home page's own text, then our filters and list
+    if home is not None:  # the finder and the list first, then the home page's own text
         html = kept.fragment("", plan.site.records, plan.home) if kept else plan.home()
         if not with_files:
             done.fragments[""] = html
             html = placeholder(html)
-        texts["index.md"] = (home.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
-                             + html + "\n").encode("utf-8")
+        head, text = _home_head(home.read_text(encoding="utf-8"))
+        texts["index.md"] = (head + html + "\n\n" + text).encode("utf-8")
     for asset in assets():
         copies[f"assets/commsite/{asset.name}"] = asset
     if with_files:

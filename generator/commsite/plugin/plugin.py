@@ -1,5 +1,6 @@
-"""MkDocs events -> the core. Records become MkDocs pages so Material renders them
-and its search indexes them; listings are generated pages; PDFs are static files.
+"""MkDocs events -> the core. Records become MkDocs pages so Material renders them;
+listings are generated pages; PDFs are static files; the search index (search.py,
+Pagefind) is written over the finished staging folder before it is published.
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from html import escape
 import logging
 import os
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import Abort, PluginError
@@ -21,7 +23,9 @@ from ..plan import Page, Plan, scripts, stylesheets
 from ..publish import SiteLock, discard, publish, staging_dir
 from ..options import ProjectError, settings_from_options
 from ..pages import long_date, problems_page
+from ..search import SearchIndexError, index_site
 from ..site import BuildFailure, Site
+from ..urls import relative
 from .config import CommsiteConfig
 from .errorpage import ProblemPages
 from .preview import Preview, Tracked
@@ -64,6 +68,43 @@ def _system_failure(error: OSError, staging: Path | None, site: Path | None) -> 
     what = f"{error.strerror or error}: {where}" if where else f"{error.strerror or error}"
     kept = f"; the published site {site} is as it was" if site is not None else ""
     return f"commsite: the site could not be written: {what}{kept}"
+FINDER_TOC = [{"level": 2, "id": "comms-heading", "name": "Find a communication",
+               "children": []},
+              {"level": 2, "id": "comms-results", "name": "Communications", "children": []}]
+
+
+def _finder_toc(toc):
+    """The home page's table of contents with the finder's sections first."""
+    return get_toc(FINDER_TOC + [_token(item) for item in toc])
+
+
+def _token(item) -> dict:
+    return {"level": item.level, "id": item.id, "name": item.title,
+            "children": [_token(child) for child in item.children]}
+
+
+def header_search(html: str, page_url: str) -> str:
+    """Material's header with a search box that asks our index: without Material's search
+    plugin the theme has none. It submits to the finder (search/ without JavaScript)."""
+    form = (f'<form class="comms-header-search" role="search" aria-label="Site" action='
+            f'"{escape(relative("search/", page_url))}" method="get"><label for="comms-header-q"'
+            ' class="md-visually-hidden comms-visually-hidden">Search all communications</label>'
+            '<input type="search" id="comms-header-q" name="q" placeholder="Search" '
+            'autocomplete="off"><button type="submit" class="comms-header-search__go">Search'
+            '</button></form>')
+    if 'data-md-component="search"' in html:  # a site that kept Material's search box
+        return html
+    # Material still writes the toggle of its (absent) search overlay: a checkbox without
+    # a name (HTML_CodeSniffer H91, F68); it is never shown.
+    html = html.replace('<input class="md-toggle" data-md-toggle="search" type="checkbox" '
+                        'id="__search" autocomplete="off">',
+                        '<input class="md-toggle" data-md-toggle="search" type="checkbox" '
+                        'id="__search" autocomplete="off" aria-label="Search" hidden>', 1)
+    marker = '<div class="md-header__source">'
+    if marker in html:
+        return html.replace(marker, form + marker, 1)
+    return re.sub(r'(<nav class="md-header__inner[^>]*>.*?)(</nav>)',
+                  lambda m: m[1] + form + m[2], html, count=1, flags=re.S)
 
 
 def _take_over(files: Files, src_uri: str) -> None:
@@ -131,6 +172,11 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self.settings.preview = True
             self.settings.pdf = self.settings.pdf and (
                 self.settings.preview_pdfs or os.environ.get("COMMSITE_PREVIEW_PDF") == "1")
+        if "search" in config.plugins:
+            # Material's search fetches the full text of every record on every first page
+            # view (55 MB at 10,000 records); the finder and header search use Pagefind.
+            log.info("commsite: Material's 'search' plugin is not needed: remove '- search' "
+                     "from plugins in mkdocs.yml (commsite's search uses a Pagefind index)")
         config.extra_css.extend(stylesheets())
         config.extra_javascript.extend(scripts())
         if not self._serving:
@@ -237,7 +283,13 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
 
     def on_page_content(self, html, page, config, files):
         if page.file.src_uri == "index.md":
-            return html + (self._home if self.preview else self._plan.home())
+            # The finder first, so the first result is on the first screen; the home
+            # page's own text follows, and the table of contents lists both.
+            page.toc = _finder_toc(page.toc)
+            finder = self._home if self.preview else self._plan.home()
+            title = re.match(r"\s*<h1[^>]*>.*?</h1>", html, re.S)  # a title of its own
+            at = title.end() if title else 0
+            return html[:at] + finder + html[at:]
         generated = self._generated.get(page.file.src_uri)
         if generated is None:
             return html
@@ -257,6 +309,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
 
     def on_post_page(self, output, page, config):
         output = self.site.with_feed_links(output, page.url)
+        output = header_search(output, page.url)
         output, hashes = with_meta_policy(output)
         self._script_hashes.update(hashes)
         return output
@@ -276,6 +329,10 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
             self._script_hashes.clear()
         if self.preview:
             self.preview.built(config)
+        try:
+            log.info(f"commsite: {index_site(Path(config.site_dir), self.settings.language)}")
+        except SearchIndexError as err:  # on_build_error discards the staging folder
+            raise PluginError(f"commsite: {err}") from None
         if self._staging is not None:
             publish(self._staging, self._published)
             config.site_dir = str(self._published)

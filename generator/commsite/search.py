@@ -1,0 +1,135 @@
+"""The search index of a built site: Pagefind over the record pages, after the build.
+
+The finder on the home page and the header search ask this index in the reader's
+browser. Pagefind splits it into small chunks fetched on demand, so a page loads
+only the words and results it asks for, however many records the site has (a
+full-text index in one file grows with the catalogue and is fetched by every page).
+
+What is indexed is decided by the pages: only elements marked `data-pagefind-body`
+(the article of a published record; never a draft's, never listings or navigation),
+with the finder's filters (audience, type, topic, month, status), its sort key and
+the item it shows, in hidden `data-pagefind-*` elements (templates/record.html).
+
+Any host calls `index_site(site_dir)` on the finished staging folder before it
+publishes it; the index lands in `<site_dir>/pagefind/`. The binary comes in the
+`pagefind_bin` wheel: no network, nothing to download at build time.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+OUTPUT = "pagefind"  # the index's folder in the site; the finder's script loads from there
+MARK = "data-pagefind-body"
+# What the index in the folder was made from: a rebuild of the same pages (a preview after
+# an edit that changed no indexed page) keeps it as it is. Pagefind writes its filter
+# chunks in no fixed order, so indexing the same pages again would rewrite them.
+DIGEST = "pages.sha256"
+
+
+class SearchIndexError(Exception):
+    """The index could not be written: the message says why, in one line."""
+
+
+def _executable() -> str:
+    try:
+        from pagefind_bin import get_executable
+        return str(get_executable())
+    except (ImportError, FileNotFoundError) as err:
+        raise SearchIndexError("the search index needs Pagefind: install the package with "
+                               f"pip install 'pagefind[bin]' ({err})") from None
+
+
+def indexable_pages(site_dir: Path, language: str) -> tuple[int, str]:
+    """How many pages mark content for the index, and a digest of them. Pagefind indexes
+    every whole page when none does, so a site of drafts only would put them in the index."""
+    digest = hashlib.sha256(f"{language}\n{_executable()}\n".encode())
+    count = 0
+    for page in sorted(Path(site_dir).rglob("*.html")):
+        try:
+            data = page.read_bytes()
+        except OSError:
+            continue
+        if MARK.encode() in data:
+            count += 1
+            digest.update(f"{page.relative_to(site_dir).as_posix()}\n{len(data)}\n".encode())
+            digest.update(data)
+    return count, digest.hexdigest()
+
+
+def index_site(site_dir: Path, language: str = "en") -> str:
+    """Index the built site in `site_dir` (replacing any earlier index); returns a summary
+    line ('search index: 29 pages, 1,204 words, 5 filters'). A site with nothing to index
+    gets no index, and the finder then says search is not available.
+
+    The index is written beside the site, then only the files whose bytes changed are
+    replaced (Pagefind names chunks by their content): a preview that rebuilds after one
+    edit rewrites a few chunks, not the whole index."""
+    site_dir = Path(site_dir)
+    out = site_dir / OUTPUT
+    count, digest = indexable_pages(site_dir, language)
+    if not count:
+        _remove(out)
+        return "search index: no published records to index"
+    try:
+        if (out / DIGEST).read_text() == digest and (out / "pagefind.js").is_file():
+            return f"search index: {count:,} pages, unchanged"
+    except OSError:
+        pass
+    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".commsite-index-") as tmp:
+        fresh = Path(tmp) / OUTPUT
+        # One language for the whole index (the records' language: stemming follows it).
+        command = [_executable(), "--site", str(site_dir), "--output-path", str(fresh),
+                   "--force-language", language.split("-")[0].lower()]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                                    stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            raise SearchIndexError(f"the search index could not be written: {err}") from None
+        if result.returncode != 0 or not (fresh / "pagefind.js").is_file():
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            raise SearchIndexError("the search index could not be written: " + (
+                detail[-1] if detail else f"pagefind exited {result.returncode}"))
+        (fresh / DIGEST).write_text(digest)
+        try:
+            _sync(fresh, out)
+        except OSError as err:
+            raise SearchIndexError(f"the search index could not be written: {err.strerror}: "
+                                   f"{err.filename}") from None
+    found = {what: re.search(rf"Indexed (\d+) {what}", result.stdout)
+             for what in ("page", "word", "filter")}
+    return "search index: " + ", ".join(f"{int(m[1]):,} {what}s" for what, m in found.items() if m)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _sync(fresh: Path, out: Path) -> None:
+    """Make `out` hold exactly `fresh`'s files, touching only the ones that differ."""
+    if out.exists() and not out.is_dir():
+        raise OSError(20, "not a folder", str(out))
+    wanted = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
+    if out.is_dir():
+        for old in sorted(out.rglob("*"), reverse=True):
+            rel = old.relative_to(out)
+            if old.is_file() and rel not in wanted:
+                old.unlink()
+            elif old.is_dir() and not any(w.is_relative_to(rel) for w in wanted):
+                old.rmdir()
+    for rel in sorted(wanted):
+        target = out / rel
+        if target.is_file() and filecmp.cmp(fresh / rel, target, shallow=False):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(fresh / rel, target)

@@ -1,0 +1,103 @@
+"""The search index as any host writes it: `index_site` over a built site folder.
+
+Small hand-written sites, so each promise is seen at its edge: only marked content is
+indexed, a site of drafts gets no index at all, a withdrawn page leaves the index on
+the next build, and an index that cannot be written is one line, not a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commsite.search import SearchIndexError, index_site
+
+from .search_index import everything, indexed
+from .test_build import copy_project, mkdocs_build, tree_digest
+
+
+def write_page(site: Path, url: str, body: str, lang: str = "en") -> None:
+    folder = site / url
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(
+        f'<!doctype html><html lang="{lang}"><head><title>{url}</title></head><body>'
+        f'<nav>Navigation chrome</nav>{body}</body></html>', encoding="utf-8")
+
+
+def record(title: str, words: str, audience: str = "la") -> str:
+    return (f'<article data-pagefind-body><h1>{title}</h1><p>{words}</p>'
+            f'<div hidden data-pagefind-ignore><span data-pagefind-filter="audience">{audience}'
+            f'</span></div></article>')
+
+
+def test_only_marked_content_is_indexed_with_its_filters(tmp_path):
+    write_page(tmp_path, "bulletins/one", record("Spoofing update", "Organisations must act."))
+    write_page(tmp_path, "", "<h1>Home</h1><p>Listing text</p>")
+    write_page(tmp_path, "drafts/x", "<article><h1>Secret draft</h1><p>Unreleased plan</p></article>")
+    summary = index_site(tmp_path)
+    assert summary.startswith("search index: 1 page")
+    pages = indexed(tmp_path)
+    assert list(pages) == ["/bulletins/one/"]
+    assert pages["/bulletins/one/"]["filters"] == {"audience": ["la"]}
+    assert "Navigation chrome" not in pages["/bulletins/one/"]["content"]
+    text = everything(tmp_path)
+    assert b"Secret draft" not in text and b"Unreleased" not in text and b"Listing text" not in text
+    assert (tmp_path / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_site_of_drafts_only_gets_no_index(tmp_path):
+    # Pagefind indexes whole pages when none is marked: drafts would be found.
+    write_page(tmp_path, "bulletins/one", record("Published", "words"))
+    index_site(tmp_path)
+    (tmp_path / "bulletins" / "one" / "index.html").unlink()
+    write_page(tmp_path, "drafts/x", "<article><h1>Secret draft</h1></article>")
+    assert index_site(tmp_path) == "search index: no published records to index"
+    assert not (tmp_path / "pagefind").exists()  # the earlier index is gone too
+
+
+def test_a_withdrawn_page_leaves_the_index(tmp_path):
+    write_page(tmp_path, "bulletins/one", record("First", "alpha"))
+    write_page(tmp_path, "bulletins/two", record("Second", "beta"))
+    index_site(tmp_path)
+    assert set(indexed(tmp_path)) == {"/bulletins/one/", "/bulletins/two/"}
+    (tmp_path / "bulletins" / "two" / "index.html").unlink()
+    index_site(tmp_path)
+    assert set(indexed(tmp_path)) == {"/bulletins/one/"}
+    assert b"beta" not in everything(tmp_path)
+
+
+def test_an_index_that_cannot_be_written_is_one_line(tmp_path):
+    write_page(tmp_path, "bulletins/one", record("First", "alpha"))
+    (tmp_path / "pagefind").write_text("a file where the index's folder goes")
+    with pytest.raises(SearchIndexError) as err:
+        index_site(tmp_path)
+    message = str(err.value)
+    assert message.startswith("the search index could not be written: ")
+    assert "\n" not in message and "Traceback" not in message
+
+
+def test_words_are_indexed_in_the_records_language(tmp_path):
+    write_page(tmp_path, "bulletins/one", record("First", "alpha"), lang="en-GB")
+    assert index_site(tmp_path, language="en-GB").startswith("search index: 1 page")
+    assert list((tmp_path / "pagefind").glob("wasm.en.pagefind"))
+
+
+def test_a_build_whose_index_fails_stops_and_leaves_the_site_as_it_was(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - commsite:\n", "  - commsite:\n      pdf: false\n", 1))
+    site = project / "site"
+    first = mkdocs_build(project, site)
+    assert first.returncode == 0, first.stderr
+    assert "commsite: search index: " in first.stderr
+    before = tree_digest(site)
+    assert any(path.startswith("pagefind/") for path in before)
+    # A file in the docs where the index's folder goes: MkDocs copies it, the index fails.
+    (project / "content" / "pagefind").write_text("not a folder")
+    second = mkdocs_build(project, site)
+    assert second.returncode != 0
+    lines = [line for line in second.stderr.splitlines() if "search index" in line]
+    assert len(lines) == 1 and "could not be written" in lines[0], second.stderr
+    assert "Traceback" not in second.stderr
+    assert tree_digest(site) == before
