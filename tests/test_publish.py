@@ -49,10 +49,10 @@ def test_publish_swaps_and_discard_keeps_the_old_site(tmp_path):
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    """A project of 16 records with PDFs, built once: the site readers already have.
-    (Enough PDFs that a build is still rendering after its first; each one costs every
-    build below its render time.)"""
-    project = write_corpus(16, tmp_path_factory.mktemp("interrupt") / "project").parent
+    """A project of 40 records with PDFs, built once: the site readers already have.
+    (Enough PDFs that a build is still rendering well after its first, even on a machine
+    so busy that this process wakes late: with 16 it once finished first.)"""
+    project = write_corpus(40, tmp_path_factory.mktemp("interrupt") / "project").parent
     result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
     assert result.returncode == 0, result.stderr
     return project
@@ -82,7 +82,7 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     build = subprocess.Popen(build_cmd(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env=ENV)
     # Part-way: the build writes its staging folder and the first new PDF is in the cache,
-    # with more to come (16 records, a PDF each).
+    # with more to come (40 records, a PDF each).
     staging = wait_for(build, lambda: next(project.glob(f"site{STAGING_MARK}*"), None))
     assert staging is not None, "the build never started writing"
     assert wait_for(build, lambda: next((project / ".commsite-cache").rglob("*.pdf"), None)), \
