@@ -9,7 +9,6 @@ that site would get: the build's message and exit status, the files that are (no
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from commsite.settings import Settings
 from commsite.svg import unsafe
 
 from .test_build import ROOT, mkdocs_build
+from .search_index import everything, indexed
 from .test_content_safety import PIXEL_PNG
 
 OLD = "The last good site."
@@ -177,6 +177,7 @@ def test_a_new_draft_stops_nothing_and_shows_nowhere(project, capsys, monkeypatc
     result = build(project)
     assert result.returncode == 0, result.stderr  # ... but a draft is not published
     assert "DRAFT-ONLY-TEXT" not in site_text(project / "site")
+    assert b"DRAFT-ONLY-TEXT" not in everything(project / "site")  # the search index, unpacked
     assert not (project / "site/bulletins/2018-07-10-secret-plans").exists()
 
 
@@ -222,8 +223,10 @@ def test_a_draft_attached_by_another_record_is_refused_and_leaks_nowhere(project
     assert result.returncode == 0, result.stderr
     site = project / "site"
     assert secret not in site_text(site)
-    index = json.loads((site / "search/search_index.json").read_text())
-    assert not [d for d in index["docs"] if secret in d["text"] or "Secret" == d["title"]]
+    index = indexed(site)  # the search index, unpacked: what a reader's browser can find
+    assert "/bulletins/2018-07-12-b/" in index  # the published record is there ...
+    assert secret.encode() not in everything(site)  # ... the draft nowhere
+    assert not [url for url in index if "secret" in url]
 
 
 def test_slides_and_images_are_checked_by_type_too(project):
