@@ -15,6 +15,21 @@ worker, including a replacement for a killed one, starts in milliseconds; none
 inherits the host's memory or threads; and the host process never imports
 WeasyPrint. The dispatcher thread starts the workers, so the host goes on
 building HTML while the server starts.
+
+Whatever fails in the dispatcher thread itself, every future still completes: the
+pool keeps each open task apart from the workers, and a failure of the thread fails
+them all with its reason, as does a job submitted after it ended.
+
+Why not pebble.ProcessPool (per-task timeout, worker replacement after N tasks,
+per-task failure on a crash)? It was tried behind this same interface (issue 12,
+item 5; the trial is described in notes/issue-11.md): the PDF fault tests passed,
+but `benchmarks/pdf_bench.py --n 200` (2 cores, load average about 12, one run of
+each in turn) did not keep its figures: PDF stage 2.00 x the bare WeasyPrint loop
+against 1.20 x for this pool (wall clock), peak PSS 253 MiB against 247 MiB, with the
+same CPU time (1.06 x and 1.07 x the loop). Its manager threads poll in 0.1 s steps
+where this dispatcher waits on the pipes, and its public API does not say which worker
+renders a job, which the clean-up of a killed worker's temporary files needs.
+So this pool stays.
 """
 
 from __future__ import annotations
