@@ -4,7 +4,7 @@ Runs the installed command as an author would, in a fresh process each time (so
 imports count), on a synthetic project (benchmarks/corpus.py):
 - cold: no cache folder (a fresh clone, or the first check after an upgrade):
   every body is rendered, on every core;
-- warm: the rendered bodies a previous check or build left in .cache/commsite;
+- warm: the rendered bodies a previous check or build left in the cache folder;
 - cold in one process (the same command with sharing out turned off), to show
   what sharing the work between cores buys on this machine.
 Prints the median of each, with CPU time (user + system, all processes) beside
@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
+from commsite.project import load_project  # noqa: E402
 
 ONE_PROCESS = ("import sys; from commsite import cli, parallel; parallel.MIN_ITEMS = 10**9; "
                "sys.exit(cli.main(sys.argv[1:]))")
@@ -60,7 +61,7 @@ def main() -> None:
     command = shutil.which("commsite", path=str(Path(sys.executable).parent))
     with tempfile.TemporaryDirectory(prefix="commsite-check-") as tmp:
         config = write_corpus(args.n, Path(tmp) / "project", pdf=False)
-        cache = config.parent / ".cache"
+        cache = load_project(config).cache_dir  # where the rendered bodies are kept
         check = ["-f", str(config), "check"]
         cold, warm, alone = [], [], []
         for _ in range(args.runs):  # interleaved, so a busy spell on the machine hits all three

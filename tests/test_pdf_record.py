@@ -354,6 +354,18 @@ def test_the_logo_of_the_theme_heads_every_pdf(tmp_path, name, data):
     assert settings_from_options(root, {}, logo="https://example.org/logo.png").logo is None
 
 
+def test_a_logo_that_could_run_script_is_refused_with_the_reason(tmp_path):
+    root = project(tmp_path)
+    write(root, "content/images/logo.svg",
+          b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="4"/></svg>')
+    with pytest.raises(ProjectError) as err:
+        settings_from_options(root, {}, site_url=SITE_URL, logo="images/logo.svg")
+    [line] = str(err.value).splitlines()
+    assert line.startswith("mkdocs.yml: theme.logo: images/logo.svg cannot head the PDFs: line 1: ")
+    assert "onload" in line and line.endswith("allowed: a PNG, or an SVG with no script, "
+                                              "handler or outside reference")
+
+
 def test_every_page_of_the_site_takes_the_brand_colour(example):
     _, site, _, _ = example
     css = (site / BRAND_CSS).read_text(encoding="utf-8")

@@ -260,6 +260,7 @@ def settings_from_options(root: Path, options: dict, *, docs_dir: str = "content
 
 
 LOGO_TYPES = (".svg", ".png")  # what the PDFs' header shows of theme.logo
+LOGO_MAX_BYTES = 1_000_000
 
 
 def logo_file(docs_dir: Path, logo) -> Path | None:
@@ -268,4 +269,16 @@ def logo_file(docs_dir: Path, logo) -> Path | None:
     if not isinstance(logo, str) or not logo.lower().endswith(LOGO_TYPES) or ":" in logo:
         return None
     path = (docs_dir / logo).resolve()
-    return path if path.is_file() and path.is_relative_to(docs_dir.resolve()) else None
+    if not (path.is_file() and path.is_relative_to(docs_dir.resolve())):
+        return None
+    if path.suffix.lower() == ".svg":
+        # Every PDF shows it: an SVG logo meets the rules of SVGs in records (svg.py).
+        from .svg import unsafe
+
+        reason = unsafe(path.read_bytes()[:LOGO_MAX_BYTES + 1]) \
+            if path.stat().st_size <= LOGO_MAX_BYTES else "it is larger than 1 MB"
+        if reason:
+            raise ProjectError(f"mkdocs.yml: theme.logo: {logo} cannot head the PDFs: {reason}; "
+                               "allowed: a PNG, or an SVG with no script, handler or outside "
+                               "reference")
+    return path
