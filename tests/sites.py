@@ -26,6 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "content", "bulletins", "webinars")
 
 
+def empty_project(root: Path, config: str | None = None) -> Path:
+    """A project with no records: a home page, and mkdocs.yml when `config` is given."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "content" / "index.md").write_text("---\ntitle: Home\n---\nHello.\n")
+    if config is not None:
+        (root / "mkdocs.yml").write_text(config)
+    return root
+
+
 def copy_project(dest: Path) -> Path:
     """The example project's sources (no site, no cache) in `dest`."""
     dest.mkdir(parents=True, exist_ok=True)

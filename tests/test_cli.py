@@ -18,6 +18,8 @@ from commsite.records import load_records
 from commsite.settings import Settings
 from commsite.source import read_source
 
+from .sites import empty_project
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = """site_name: Test
 docs_dir: content
@@ -33,9 +35,7 @@ FIELDS = "title: T\ndate: 2018-07-12\naudience: la\nsummary: A summary that says
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "mkdocs.yml").write_text(CONFIG)
-    (tmp_path / "content").mkdir()
-    (tmp_path / "content" / "index.md").write_text("---\ntitle: Home\n---\nHello.\n")
+    empty_project(tmp_path, CONFIG)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COMMSITE_BUILD_DATE", raising=False)
     return tmp_path

@@ -20,14 +20,14 @@ from commsite.cli import main
 from commsite.records import load_records
 from commsite.settings import Settings
 
+from .sites import empty_project
+
 CONFIG = "site_name: Test\ndocs_dir: content\nplugins:\n  - search\n  - commsite:\n      pdf: false\n"
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "mkdocs.yml").write_text(CONFIG)
-    (tmp_path / "content").mkdir()
-    (tmp_path / "content" / "index.md").write_text("---\ntitle: Home\n---\nHello.\n")
+    empty_project(tmp_path, CONFIG)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COMMSITE_BUILD_DATE", raising=False)
     return tmp_path

@@ -13,6 +13,8 @@ import pytest
 from commsite.cli import main
 from commsite.options import OPTIONS, settings_from_options
 
+from .sites import empty_project
+
 CONFIG = """site_name: Test
 docs_dir: content
 plugins:
@@ -73,8 +75,7 @@ WRONG = [
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "content").mkdir()
-    (tmp_path / "content" / "index.md").write_text("---\ntitle: Home\n---\nHello.\n")
+    empty_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
