@@ -4,6 +4,7 @@ fast loop)."""
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,14 @@ from .sites import Built, build_once, copy_project, fingerprint
 from .test_feeds import make_unusual
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_configure(config):
+    # The Ctrl-C tests send SIGINT as a terminal does. A run started in the background
+    # (`&`, nohup, some CI runners) inherits SIGINT ignored, and so would every build it
+    # starts, which would then finish instead of stopping: give the children the default.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(items):
