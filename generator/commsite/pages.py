@@ -51,6 +51,7 @@ class PageRenderer:
         self.pdf_info = pdf_info
         self.file_info = file_info
         self.env = make_environment()
+        self._items: dict[int, str] = {}
 
     def _render(self, template: str, page_url: str, **context) -> str:
         def url(target: str) -> str:
@@ -97,11 +98,19 @@ class PageRenderer:
         return list(record.body.toc) + [{"level": 2, "id": anchor, "name": name, "children": []}
                                         for anchor, name, shown in ours if shown]
 
+    def finder_item(self, record: Record) -> str:
+        """The record as the finder lists it (the home page's item): in its page for the
+        search index, and in the finder's item files (finderdata.py); rendered once."""
+        key = id(record)
+        if key not in self._items:
+            self._items[key] = self._render("finder_item.html", "", record=record)
+        return self._items[key]
+
     def record(self, record: Record) -> str:
         older, newer = self.catalogue.neighbours(record)
         return self._render("record.html", record.url, record=record, older=older, newer=newer,
                             order=self.catalogue.position(record),
-                            finder_item=self._render("finder_item.html", "", record=record),
+                            finder_item=self.finder_item(record),
                             replacement=self.catalogue.replacement(record),
                             is_old=self.catalogue.is_old(record), file_info=self.file_info)
 

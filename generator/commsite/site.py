@@ -14,7 +14,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Callable
 
-from . import feeds, ics, mailout
+from . import feeds, finderdata, ics, mailout
 from .catalogue import Catalogue
 from .fileinfo import FileInfo, describe
 from .pages import PageRenderer
@@ -113,7 +113,8 @@ class Site:
 
     def text_files(self, memo: dict | None = None) -> dict[str, str]:
         """Every generated text file beside the pages, by site-root-relative path: the Atom
-        feeds, the calendar files of webinars and deadlines, and the bulletins' emails.
+        feeds, the calendar files of webinars and deadlines, the finder's data and the
+        bulletins' emails.
 
         A host that builds again and again in one process (a preview) passes the same
         `memo` dict each time: emails, the slow part, are then rendered only for bulletins
@@ -122,6 +123,7 @@ class Site:
                for feed in self.atom_feeds()}
         out[BRAND_CSS] = brand_css(self.settings.brand_colour)
         out.update(ics.calendar_files(self.catalogue))
+        out.update(finderdata.finder_files(self.catalogue, self.pages.finder_item))
         if memo is None:
             out.update(mailout.email_files(self.catalogue, self.wants_pdf))
             return out

@@ -11,10 +11,12 @@
   // change stays quick; "Show more" fetches the next ones.
   var BATCH = 20;
 
-  // The finder: keywords and drop-downs, answered by the Pagefind index (search.py) in
-  // small chunks fetched on demand. The page's own list is the first page of every
-  // record: it stays until the reader asks for something else, and comes back on
-  // "Clear filters", so an unfiltered view fetches nothing.
+  // The finder: keywords answered by the Pagefind index (search.py) in small chunks
+  // fetched on demand, with the drop-downs as its filters; drop-downs alone answered here
+  // from the finder's table (finderdata.py: a few bytes a record) and its item files, with
+  // no search engine in the way. The page's own list is the first page of every record:
+  // it stays until the reader asks for something else, and comes back on "Clear
+  // filters", so an unfiltered view fetches nothing.
   function setupFinder(form) {
     var list = document.getElementById("communications");
     var count = document.getElementById("comms-count");
@@ -39,7 +41,9 @@
       staticCounts[name] = Array.prototype.map.call(selects[name].options, function (o) { return o.text; });
     });
     var engine = null;  // the Pagefind module, once loaded
-    var results = [];   // the current answer, in order
+    var table = null;   // the finder's table, once loaded
+    var itemFiles = {}; // item files asked for, by number
+    var results = [];   // the current answer, in order: each gives its item's markup
     var rendered = 0;   // how many of them are in the list
     var asked = 0;      // the newest request: an older answer arriving late is dropped
     var typing = null;
@@ -55,6 +59,91 @@
         });
       }
       return engine;
+    }
+
+    // The table: for each facet, each record's values (reading order) as value numbers.
+    function loadTable() {
+      if (!table) {
+        var url = new URL(form.getAttribute("data-finder"), window.location.href);
+        table = fetch(url.href, {cache: "no-cache"}).then(function (response) {
+          if (!response.ok) throw new Error("the finder's table answered " + response.status);
+          return response.json();
+        }).then(function (data) {
+          var digits = {};
+          data.digits.split("").forEach(function (d, i) { digits[d] = i; });
+          var facetsOf = {};
+          FACETS.forEach(function (name) {
+            var facet = data.facets[name], width = facet.width;
+            var number = {};
+            facet.values.forEach(function (value, i) { number[value] = i; });
+            var rows = facet.rows.split(",").map(function (row) {
+              var codes = [];
+              for (var at = 0; at < row.length; at += width) {
+                var code = 0;
+                for (var d = 0; d < width; d++) code = code * data.digits.length + digits[row.charAt(at + d)];
+                codes.push(code);
+              }
+              return codes;
+            });
+            facetsOf[name] = {values: facet.values, number: number, rows: rows};
+          });
+          var base = new URL("items/", url.href).href;
+          return {total: data.total, batch: data.batch, version: data.version, base: base, facets: facetsOf};
+        });
+        table.catch(function () { table = null; });  // asked again at the next change
+      }
+      return table;
+    }
+
+    function itemFile(data, number) {
+      if (!itemFiles[number]) {
+        itemFiles[number] = fetch(data.base + number + ".json?v=" + data.version).then(function (response) {
+          if (!response.ok) throw new Error("the finder's items answered " + response.status);
+          return response.json();
+        });
+        itemFiles[number].catch(function () { delete itemFiles[number]; });
+      }
+      return itemFiles[number];
+    }
+
+    // Drop-downs alone: the records that have every chosen value, and for each option
+    // the results it would give with the other choices as they are.
+    function answerFromTable(data, state) {
+      var wanted = FACETS.map(function (name) {
+        var facet = data.facets[name];
+        return state[name] ? facet.number[state[name]] : -1;
+      });
+      var tallies = FACETS.map(function () { return {}; });
+      var matches = [];
+      for (var i = 0; i < data.total; i++) {
+        var missed = -1, misses = 0;
+        for (var f = 0; f < FACETS.length && misses < 2; f++) {
+          if (wanted[f] >= 0 && data.facets[FACETS[f]].rows[i].indexOf(wanted[f]) < 0) {
+            missed = f;
+            misses++;
+          }
+        }
+        if (misses > 1) continue;
+        if (!misses) matches.push(i);
+        for (f = 0; f < FACETS.length; f++) {
+          if (misses && f !== missed) continue;  // counts only where this facet is what misses
+          var codes = data.facets[FACETS[f]].rows[i];
+          for (var c = 0; c < codes.length; c++) tallies[f][codes[c]] = (tallies[f][codes[c]] || 0) + 1;
+        }
+      }
+      var counts = {};
+      FACETS.forEach(function (name, f) {
+        counts[name] = {};
+        data.facets[name].values.forEach(function (value, code) { counts[name][value] = tallies[f][code] || 0; });
+      });
+      return {
+        results: matches.map(function (i) {
+          return function () {
+            return itemFile(data, Math.floor(i / data.batch)).then(function (items) { return items[i % data.batch]; });
+          };
+        }),
+        counts: counts
+      };
     }
 
     function isEmpty(state) {
@@ -134,16 +223,16 @@
       if (pager) pager.hidden = false;
     }
 
-    function itemOf(data) {
+    function itemOf(markup) {
       var template = document.createElement("template");
-      template.innerHTML = data.meta.item;  // our own markup, escaped when the site was built
+      template.innerHTML = markup;  // our own markup, escaped when the site was built
       return template.content.firstElementChild;
     }
 
     // The next batch of results into the list; resolves once they are in it.
     function renderMore(request, replace) {
       var batch = results.slice(rendered, rendered + pageSize);
-      return Promise.all(batch.map(function (result) { return result.data(); })).then(function (data) {
+      return Promise.all(batch.map(function (result) { return result(); })).then(function (data) {
         if (request !== asked) return null;
         var items = data.map(itemOf).filter(Boolean);
         if (replace) list.replaceChildren.apply(list, items);
@@ -177,30 +266,15 @@
         return Promise.resolve();
       }
       form.setAttribute("aria-busy", "true");
-      return load().then(function (pagefind) {
-        // Each option's count is what choosing it would give, the other choices as they are:
-        // for a facet already chosen, that is the answer without its own choice.
-        // The results' files are fetched as soon as the answer is in, while the
-        // other counts are worked out.
-        var chosen = FACETS.filter(function (name) { return state[name]; });
-        var main = ask(pagefind, state).then(function (answer) {
-          if (request !== asked) return null;
+      var answered = state.q ? load().then(function (pagefind) { return answerFromIndex(pagefind, state, request); })
+        : loadTable().then(function (data) {
+          if (request !== asked) return;
+          var answer = answerFromTable(data, state);
           results = answer.results;
           rendered = 0;
-          return renderMore(request, true).then(function () { return answer; });
+          return renderMore(request, true).then(function () { showAnswer(request, answer.counts); });
         });
-        return Promise.all([main].concat(chosen.map(function (name) {
-          return ask(pagefind, state, name);
-        }))).then(function (answers) {
-          if (request !== asked || !answers[0]) return;
-          var counts = {};
-          FACETS.forEach(function (name) { counts[name] = answers[0].filters[name]; });
-          chosen.forEach(function (name, i) { counts[name] = answers[i + 1].filters[name]; });
-          setOptionCounts(counts);
-          setCount(results.length);
-          if (pager) pager.hidden = true;
-        });
-      }).catch(function (error) {
+      return answered.catch(function (error) {
         if (request !== asked) return;
         count.textContent = "Search is not available right now: " + error.message +
           ". The Browse by links list every communication.";
@@ -208,6 +282,39 @@
         if (request !== asked) return;
         form.removeAttribute("aria-busy");
         form.setAttribute("data-answered", String(request));  // for tests and benchmarks
+      });
+    }
+
+    function showAnswer(request, counts) {
+      if (request !== asked) return;
+      setOptionCounts(counts);
+      setCount(results.length);
+      if (pager) pager.hidden = true;
+    }
+
+    // Keywords (and any drop-downs with them): the Pagefind index answers.
+    function answerFromIndex(pagefind, state, request) {
+      // Each option's count is what choosing it would give, the other choices as they are:
+      // for a facet already chosen, that is the answer without its own choice.
+      // The results' files are fetched as soon as the answer is in, while the
+      // other counts are worked out.
+      var chosen = FACETS.filter(function (name) { return state[name]; });
+      var main = ask(pagefind, state).then(function (answer) {
+        if (request !== asked) return null;
+        results = answer.results.map(function (result) {
+          return function () { return result.data().then(function (data) { return data.meta.item; }); };
+        });
+        rendered = 0;
+        return renderMore(request, true).then(function () { return answer; });
+      });
+      return Promise.all([main].concat(chosen.map(function (name) {
+        return ask(pagefind, state, name);
+      }))).then(function (answers) {
+        if (request !== asked || !answers[0]) return;
+        var counts = {};
+        FACETS.forEach(function (name) { counts[name] = answers[0].filters[name]; });
+        chosen.forEach(function (name, i) { counts[name] = answers[i + 1].filters[name]; });
+        showAnswer(request, counts);
       });
     }
 
@@ -226,7 +333,7 @@
     });
     keywords.addEventListener("input", function () {
       clearTimeout(typing);
-      load();  // fetched while the reader types
+      if (keywords.value.trim()) load();  // fetched while the reader types
       typing = setTimeout(changed, TYPING_PAUSE_MS);
     });
     form.addEventListener("submit", function (event) {
@@ -250,9 +357,11 @@
       });
     });
     window.addEventListener("popstate", function () { apply(readQuery()); });
-    // The index starts loading when the reader turns to the finder, not with the page.
-    form.addEventListener("focusin", load, {once: true});
-    form.addEventListener("pointerover", load, {once: true});
+    // The table starts loading when the reader turns to the finder, the index when they
+    // turn to the keyword box: neither with the page.
+    form.addEventListener("focusin", loadTable, {once: true});
+    form.addEventListener("pointerover", loadTable, {once: true});
+    keywords.addEventListener("focus", load, {once: true});
 
     // Narrow screens: the drop-downs fold behind a button that says how many are set.
     if (toggle) {

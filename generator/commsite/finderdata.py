@@ -1,0 +1,79 @@
+"""The finder's own data for drop-down changes: each record's filter values, and the
+list items in small files.
+
+A change of the drop-downs without keywords is answered in the reader's browser from
+`finder/facets.json` (assets/commsite.js): which records match, and every option's live
+count, worked out from a few bytes per record, with no search engine round trip. The
+items it shows come from `finder/items/<n>.json`, each the markup of `BATCH` records in
+reading order, fetched only for the results on screen. Keywords go to the Pagefind
+index (search.py), which answers them with the same filters.
+
+Both files are written for the records the catalogue publishes, in its reading order,
+so their counts and order are those of the static listings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable
+
+from .catalogue import Catalogue
+from .records import Record
+
+FOLDER = "finder"
+FACETS_FILE = f"{FOLDER}/facets.json"
+# Records per item file: one screenful of results (the finder shows 20 at a time), so
+# a change fetches few files, each small.
+BATCH = 20
+# A value's code: fixed-width digits of this alphabet (URL-safe base 64), so a record's
+# values for one facet are a short string and the whole table a few bytes a record.
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def _width(count: int) -> int:
+    width, room = 1, len(DIGITS)
+    while room < count:
+        width, room = width + 1, room * len(DIGITS)
+    return width
+
+
+def _code(index: int, width: int) -> str:
+    digits = ""
+    for _ in range(width):
+        index, digit = divmod(index, len(DIGITS))
+        digits = DIGITS[digit] + digits
+    return digits
+
+
+def facet_values(catalogue: Catalogue, record: Record) -> dict[str, tuple[str, ...]]:
+    """The record's values for each drop-down, as the record page tells Pagefind."""
+    return {"audience": tuple(record.audiences), "type": (record.type.key,),
+            "topic": tuple(record.topic_slugs), "month": (record.month,),
+            "status": catalogue.status(record)}
+
+
+def finder_files(catalogue: Catalogue, item: Callable[[Record], str]) -> dict[str, str]:
+    """`finder/facets.json` and the item files, by site path; `item(record)` is the
+    record's list item as the home page shows it."""
+    records = catalogue.records
+    choices = {"audience": catalogue.audiences, "type": catalogue.types,
+               "topic": catalogue.topics, "month": catalogue.months,
+               "status": catalogue.statuses}
+    values = {name: [c.value for c in options] for name, options in choices.items()}
+    rows = [facet_values(catalogue, r) for r in records]
+    out: dict[str, str] = {}
+    for start in range(0, len(records), BATCH):
+        items = [item(r).strip() for r in records[start:start + BATCH]]
+        out[f"{FOLDER}/items/{start // BATCH}.json"] = json.dumps(items, ensure_ascii=False)
+    version = hashlib.sha256("\n".join(out[k] for k in sorted(out)).encode()).hexdigest()[:16]
+    facets = {}
+    for name, known in values.items():
+        index = {value: i for i, value in enumerate(known)}
+        width = _width(len(known))
+        facets[name] = {"values": known, "width": width, "rows": ",".join(
+            "".join(_code(index[v], width) for v in row[name] if v in index) for row in rows)}
+    out[FACETS_FILE] = json.dumps({"total": len(records), "batch": BATCH, "version": version,
+                                   "digits": DIGITS, "facets": facets},
+                                  ensure_ascii=False, separators=(",", ":"))
+    return out

@@ -1,0 +1,111 @@
+"""The finder's table and item files (finder/facets.json, finder/items/N.json), read back
+as the browser reads them and checked against what the built pages say: each record's
+filter values as its page gives them to the search index, the home page's option
+counts and its static list."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import write_corpus  # noqa: E402
+
+FACETS = ("audience", "type", "topic", "month", "status")
+
+
+def decoded(site):
+    """Each record's values per facet, in the table's order, decoded as commsite.js does."""
+    data = json.loads((site / "finder" / "facets.json").read_text())
+    digit = {d: i for i, d in enumerate(data["digits"])}
+    rows = [{} for _ in range(data["total"])]
+    for name in FACETS:
+        facet = data["facets"][name]
+        width, values = facet["width"], facet["values"]
+        cells = facet["rows"].split(",") if data["total"] else []
+        assert len(cells) == data["total"], name
+        for i, cell in enumerate(cells):
+            codes = []
+            for at in range(0, len(cell), width):
+                code = 0
+                for d in cell[at:at + width]:
+                    code = code * len(data["digits"]) + digit[d]
+                codes.append(code)
+            rows[i][name] = {values[c] for c in codes}
+    return data, rows
+
+
+def items(site, data):
+    out = []
+    for n in range((data["total"] + data["batch"] - 1) // data["batch"]):
+        out += json.loads((site / "finder" / "items" / f"{n}.json").read_text())
+    return [BeautifulSoup(markup, "html.parser").li for markup in out]
+
+
+def page_filters(site, href):
+    """The filter values a record page hands Pagefind (data-pagefind-filter)."""
+    soup = BeautifulSoup((site / href.strip("/") / "index.html").read_text(), "html.parser")
+    values = {name: set() for name in FACETS}
+    for span in soup.select("[data-pagefind-filter]"):
+        values[span["data-pagefind-filter"]].add(span.get_text())
+    return values
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    """73 records: more than three item files, the last one part-full."""
+    config = write_corpus(73, tmp_path_factory.mktemp("finderdata") / "project", pdf=False)
+    site = config.parent / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config),
+                             "--site-dir", str(site)], capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.mark.parametrize("which", ["example", "corpus_site"])
+def test_every_record_is_in_the_table_with_the_values_its_page_gives_the_index(which, request):
+    site = request.getfixturevalue(which)
+    site = site.site if which == "example" else site
+    data, rows = decoded(site)
+    listed = items(site, data)
+    pages = [p for p in site.rglob("index.html") if b"data-pagefind-body" in p.read_bytes()]
+    assert data["total"] == len(listed) == len(rows) == len(pages) >= 20
+    assert len({li.a["href"] for li in listed}) == len(listed)
+    for li, row in zip(listed, rows):
+        assert row == page_filters(site, li.a["href"]), li.a["href"]
+        # The item's data-* attributes (what the browser tests check a result by) agree too.
+        assert set(li["data-audience"].split()) == row["audience"]
+        assert {li["data-type"]} == row["type"] and {li["data-month"]} == row["month"]
+
+
+def test_the_table_counts_what_the_home_page_offers_and_lists_in_its_order(example):
+    _, site, _, _ = example
+    data, rows = decoded(site)
+    home = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    for name in FACETS:
+        tally = Counter(v for row in rows for v in row[name])
+        for option in home.select(f"#comms-filter-{name} option[value]"):
+            if option["value"]:
+                assert option.get_text() == f"{option['data-label']} ({tally[option['value']]})"
+    static = [li.a["href"] for li in home.select("#communications > li")]
+    assert [li.a["href"] for li in items(site, data)][:len(static)] == static
+    assert home.select_one("#comms-filters")["data-finder"] == "finder/facets.json"
+
+
+def test_a_change_of_the_drop_downs_fetches_a_few_small_files(example):
+    _, site, _, _ = example
+    data, _ = decoded(site)
+    files = sorted((site / "finder" / "items").glob("*.json"))
+    assert len(files) == -(-data["total"] // data["batch"])
+    assert max(f.stat().st_size for f in files) < 64 * 1024
+    # A few bytes a record, whatever the records say.
+    assert (site / "finder" / "facets.json").stat().st_size < 2048 + 40 * data["total"]
