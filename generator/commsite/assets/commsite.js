@@ -47,6 +47,7 @@
     var rendered = 0;   // how many of them are in the list
     var asked = 0;      // the newest request: an older answer arriving late is dropped
     var typing = null;
+    var shown = {};     // the state the list shows (or is being answered for)
 
     function load() {
       if (!engine) {
@@ -259,6 +260,7 @@
 
     function apply(state) {
       var request = ++asked;
+      shown = state;
       showForm(state);
       if (isEmpty(state)) {
         showStatic();
@@ -356,7 +358,13 @@
         if (link && first) link.focus();
       });
     });
-    window.addEventListener("popstate", function () { apply(readQuery()); });
+    // Back and Forward restore the view. Following an in-page link (the skip link) fires
+    // popstate too: the view is the same then, and redrawing the list would take the
+    // reader's focus away from it.
+    window.addEventListener("popstate", function () {
+      var state = readQuery();
+      if (toQuery(state) !== toQuery(shown)) apply(state);
+    });
     // The table starts loading when the reader turns to the finder, the index when they
     // turn to the keyword box: neither with the page.
     form.addEventListener("focusin", loadTable, {once: true});
