@@ -96,13 +96,18 @@
       return table;
     }
 
-    function itemFile(data, number) {
+    // An item file, fetched once; a request that fails (a dropped connection) is tried
+    // once more before the reader is told.
+    function itemFile(data, number, again) {
       if (!itemFiles[number]) {
         itemFiles[number] = fetch(data.base + number + ".json?v=" + data.version).then(function (response) {
           if (!response.ok) throw new Error("the finder's items answered " + response.status);
           return response.json();
+        }).catch(function (error) {
+          delete itemFiles[number];
+          if (again) throw error;
+          return itemFile(data, number, true);
         });
-        itemFiles[number].catch(function () { delete itemFiles[number]; });
       }
       return itemFiles[number];
     }
@@ -352,10 +357,13 @@
     });
     more.addEventListener("click", function () {
       var first = rendered;
-      renderMore(asked, false).then(function (items) {
+      var request = asked;
+      renderMore(request, false).then(function (items) {
         // Keyboard readers go on from the first new result.
         var link = items && items[0] && items[0].querySelector("a");
         if (link && first) link.focus();
+      }).catch(function (error) {
+        if (request === asked) count.textContent = "More results could not be shown: " + error.message + ".";
       });
     });
     // Back and Forward restore the view. Following an in-page link (the skip link) fires
