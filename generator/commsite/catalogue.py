@@ -66,6 +66,15 @@ class Catalogue:
     def months(self) -> list[Choice]:
         return archive.months(self.records)
 
+    @property
+    def facets(self) -> list[tuple[str, str, str, list[Choice]]]:
+        """The finder's drop-downs in order: (name, label, "all" label, choices)."""
+        return [("audience", "Audience", "All audiences", self.audiences),
+                ("type", "Type", "All types", self.types),
+                ("topic", "Topic", "All topics", self.topics),
+                ("month", "Month", "All months", self.months),
+                ("status", "Status", "Any status", self.statuses)]
+
     def audience_label(self, key: str) -> str:
         return self.settings.audiences[key]
 

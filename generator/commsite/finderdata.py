@@ -57,10 +57,7 @@ def finder_files(catalogue: Catalogue, item: Callable[[Record], str]) -> dict[st
     """`finder/facets.json` and the item files, by site path; `item(record)` is the
     record's list item as the home page shows it."""
     records = catalogue.records
-    choices = {"audience": catalogue.audiences, "type": catalogue.types,
-               "topic": catalogue.topics, "month": catalogue.months,
-               "status": catalogue.statuses}
-    values = {name: [c.value for c in options] for name, options in choices.items()}
+    values = {name: [c.value for c in choices] for name, _, _, choices in catalogue.facets}
     rows = [facet_values(catalogue, r) for r in records]
     out: dict[str, str] = {}
     for start in range(0, len(records), BATCH):

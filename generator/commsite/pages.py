@@ -66,13 +66,7 @@ class PageRenderer:
         cat = self.catalogue
         first = cat.home_listing()[0]
         return self._render("home.html", page_url, records=first.records, listing=first,
-                            total=len(cat.records), facets=[
-            ("audience", "Audience", "All audiences", cat.audiences),
-            ("type", "Type", "All types", cat.types),
-            ("topic", "Topic", "All topics", cat.topics),
-            ("month", "Month", "All months", cat.months),
-            ("status", "Status", "Any status", cat.statuses),
-        ])
+                            total=len(cat.records), facets=cat.facets)
 
     def listing(self, listing: Listing) -> str:
         return self._render("listing.html", listing.url, listing=listing,
