@@ -10,6 +10,8 @@ was written to.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -79,15 +81,36 @@ _BUILT: dict[str, Built] = {}
 
 
 def build_once(name: str, make: Callable[[Path], Path], tmp_path_factory) -> Built:
-    """The project `make` writes, built with `mkdocs build` the first time it is asked for."""
+    """The project `make` writes, built with `mkdocs build` the first time it is asked for.
+
+    With parallel workers (pytest-xdist), the first worker to ask builds it in the run's
+    shared temporary folder, behind a lock, and the others read that build."""
     if name not in _BUILT:
-        project = make(tmp_path_factory.mktemp(name))
-        site = project / "site"
-        result = mkdocs_build(project, site)
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            project, result = _build_shared(name, make, tmp_path_factory.getbasetemp().parent)
+        else:
+            project = make(tmp_path_factory.mktemp(name))
+            result = mkdocs_build(project, project / "site")
         assert result.returncode == 0, result.stderr
         settings = load_project(project / "mkdocs.yml")
-        _BUILT[name] = Built(project, site, settings, load_records(settings), result)
+        _BUILT[name] = Built(project, project / "site", settings, load_records(settings), result)
     return _BUILT[name]
+
+
+def _build_shared(name: str, make, shared: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    done = shared / f"{name}.build.json"
+    with open(shared / f"{name}.build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            project = make(shared / name)
+            result = mkdocs_build(project, project / "site")
+            tmp = done.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"project": str(project), "args": result.args,
+                                       "returncode": result.returncode,
+                                       "stdout": result.stdout, "stderr": result.stderr}))
+            tmp.replace(done)
+        saved = json.loads(done.read_text())
+    return Path(saved.pop("project")), subprocess.CompletedProcess(**saved)
 
 
 def fingerprint(folder: Path) -> dict[str, tuple[int, int]]:

@@ -24,7 +24,8 @@ from commsite.archive import month_label
 from commsite.fileinfo import human_size
 from commsite.records import topic_slug
 
-from .sites import PROJECT_PARTS, ROOT, copy_build, copy_project, mkdocs_build  # noqa: F401
+from .sites import (PROJECT_PARTS, ROOT, copy_build, copy_project, empty_project,  # noqa: F401
+                    mkdocs_build)
 
 from .search_index import everything, indexed
 
@@ -322,3 +323,37 @@ def test_second_build_reuses_every_pdf_and_a_broken_record_leaves_the_site_as_it
 def tree_digest(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_compiled_templates_are_kept_per_user_and_follow_an_edited_template(tmp_path):
+    # Templates compiled by one build are reused by the next (templatecache.py), from a
+    # folder of this user's in the temporary directory: an edited override is compiled
+    # afresh, a damaged entry is compiled again, and a folder that cannot be trusted is
+    # not used; the site is the same each time.
+    project = empty_project(tmp_path / "p", (ROOT / "mkdocs.yml").read_text().replace(
+        "  name: material\n", "  name: material\n  custom_dir: overrides\n", 1))
+    override = project / "overrides" / "main.html"
+    override.parent.mkdir()
+    override.write_text('{% extends "base.html" %}\n'
+                        '{% block announce %}Service notice one{% endblock %}\n')
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    cache = temp / f"_jinja2-cache-{os.getuid()}"
+
+    def build():
+        done = mkdocs_build(project, project / "site", TMPDIR=str(temp))
+        assert done.returncode == 0, done.stderr
+        return (project / "site" / "index.html").read_text(encoding="utf-8")
+
+    assert "Service notice one" in build()
+    kept = sorted(cache.iterdir())
+    assert len(kept) >= 10, "Material's templates and ours are kept"
+    override.write_text(override.read_text().replace("one", "two"))
+    assert "Service notice two" in build()
+    for entry in cache.iterdir():
+        entry.write_bytes(entry.read_bytes()[:20])  # cut short, as by a full disk
+    assert "Service notice two" in build()
+    shutil.rmtree(cache)
+    cache.write_text("not a folder")  # someone else's, say: Jinja will not use it
+    assert "Service notice two" in build()
+    assert cache.read_text() == "not a folder"

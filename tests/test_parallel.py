@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import write_corpus  # noqa: E402
 
+from commsite.project import load_project  # noqa: E402
+from commsite.records import load_records  # noqa: E402
+
 
 def python(code: str, *args: str) -> str:
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
@@ -198,3 +201,18 @@ def test_ctrl_c_during_a_shared_out_check_stops_it_cleanly(tmp_path):
     while running() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not running()
+
+
+def test_loading_another_project_between_two_loads_leaves_each_cache_as_it_was(tmp_path):
+    # A process that loads several projects in turn (a tool that builds several sites, a
+    # test run) reads each project's body cache; it never rewrites one whose bodies are
+    # all there because it last loaded another project.
+    first = load_project(write_corpus(20, tmp_path / "first", pdf=False))
+    second = load_project(write_corpus(20, tmp_path / "second", pdf=False, seed=2))
+    load_records(first)
+    load_records(second)
+    caches = [s.cache_dir / "bodies.json" for s in (first, second)]
+    stamps = [c.stat().st_mtime_ns for c in caches]
+    for settings in (first, second, first):
+        assert len(load_records(settings)) == 20
+    assert [c.stat().st_mtime_ns for c in caches] == stamps

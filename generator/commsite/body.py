@@ -104,7 +104,10 @@ class _RawRefs(HTMLParser):
 
 # The bodies the last finished load used, by digest of their Markdown. Only that load's:
 # a long preview session that edits one record a thousand times keeps one version of it.
+# They belong to one cache file: a process that loads another project (a test run, a tool
+# that builds several sites) reads that project's file instead of rewriting it.
 _kept: dict[bytes, Body] = {}
+_kept_for: Path | None = None
 
 
 def _copy_toc(tokens: list) -> list:
@@ -167,9 +170,10 @@ class BodyRenderer:
         return f"{source}|{version('markdown')}|{version('nh3')}"
 
     def load_from(self, path: Path) -> None:
-        global _kept
-        if _kept:
-            return  # this process already remembers (a preview): that is fresher
+        global _kept, _kept_for
+        if _kept and _kept_for == path:
+            return  # this process already remembers this project (a preview): that is fresher
+        _kept, _kept_for = {}, path
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
             if saved.get("stamp") == self._stamp():

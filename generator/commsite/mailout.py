@@ -36,6 +36,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .catalogue import Catalogue
 from .pages import long_date
 from .records import Record
+from .templatecache import template_cache
 from .urls import absolute, relative
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -160,7 +161,7 @@ def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATES)),
                        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       keep_trailing_newline=True)
+                       keep_trailing_newline=True, bytecode_cache=template_cache())
 
 
 _ENV = _environment()

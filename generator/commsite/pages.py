@@ -20,6 +20,7 @@ from .catalogue import Catalogue
 from .fileinfo import FileInfo
 from .listing import Listing
 from .records import Record
+from .templatecache import template_cache
 from .urls import relative
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,7 +32,8 @@ def long_date(value: dt.date) -> str:
 
 def make_environment(search_path: Path = TEMPLATES) -> Environment:
     env = Environment(loader=FileSystemLoader(str(search_path)), autoescape=select_autoescape(
-        default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        bytecode_cache=template_cache())
     env.filters["long_date"] = long_date
     return env
 

@@ -25,6 +25,7 @@ from ..options import ProjectError, settings_from_options
 from ..pages import long_date, problems_page
 from ..search import SearchIndexError, index_site
 from ..site import BuildFailure, Site
+from ..templatecache import template_cache
 from ..urls import relative
 from .config import CommsiteConfig
 from .errorpage import ProblemPages
@@ -299,6 +300,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         return html if html is not None else generated.render()
 
     def on_env(self, env, config, files):
+        env.bytecode_cache = template_cache()  # Material's templates, compiled once per user
         try:
             log.info(f"commsite: {self.site.finish_pdfs()}")
         except BuildFailure as err:
