@@ -109,3 +109,45 @@ def test_a_change_of_the_drop_downs_fetches_a_few_small_files(example):
     assert max(f.stat().st_size for f in files) < 64 * 1024
     # A few bytes a record, whatever the records say.
     assert (site / "finder" / "facets.json").stat().st_size < 2048 + 40 * data["total"]
+
+
+@pytest.mark.parametrize("which", ["example", "corpus_site"])
+def test_each_search_result_id_leads_to_its_record_in_the_table(which, request):
+    # Keywords: Pagefind answers with its ids; pagefind/positions.json gives each id's
+    # place in the table, from which the finder shows that record's item.
+    from .search_index import unpacked
+
+    site = request.getfixturevalue(which)
+    site = site.site if which == "example" else site
+    data, _ = decoded(site)
+    listed = items(site, data)
+    ids = json.loads((site / "pagefind" / "positions.json").read_text())
+    assert len(ids) == data["total"] == len(set(ids)) and None not in ids
+    for place, pagefind_id in enumerate(ids):
+        fragment = json.loads(unpacked(site / "pagefind" / "fragment" / f"{pagefind_id}.pf_fragment"))
+        assert fragment["url"].lstrip("/") == listed[place].a["href"].lstrip("/"), place
+
+
+@pytest.mark.parametrize("which", ["example", "corpus_site"])
+def test_each_values_item_files_list_its_records_in_reading_order(which, request):
+    # The finder shows a change's results from the files of the rarest value chosen: they
+    # must hold exactly that value's records, in the table's order.
+    site = request.getfixturevalue(which)
+    site = site.site if which == "example" else site
+    data, rows = decoded(site)
+    listed = [li.a["href"] for li in items(site, data)]
+    checked = 0
+    for name in FACETS:
+        folder = site / "finder" / "items" / name
+        if name == "month":
+            assert not folder.exists()
+            continue
+        for number, value in enumerate(data["facets"][name]["values"]):
+            want = [href for href, row in zip(listed, rows) if value in row[name]]
+            files = sorted((folder / str(number)).glob("*.json"), key=lambda f: int(f.stem))
+            assert len(files) == -(-len(want) // data["batch"]), (name, value)
+            got = [BeautifulSoup(m, "html.parser").li.a["href"]
+                   for f in files for m in json.loads(f.read_text())]
+            assert got == want, (name, value)
+            checked += len(got)
+    assert checked > 2 * data["total"]

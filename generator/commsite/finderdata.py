@@ -5,7 +5,9 @@ A change of the drop-downs without keywords is answered in the reader's browser 
 `finder/facets.json` (assets/commsite.js): which records match, and every option's live
 count, worked out from a few bytes per record, with no search engine round trip. The
 items it shows come from `finder/items/<n>.json`, each the markup of `BATCH` records in
-reading order, fetched only for the results on screen. Keywords go to the Pagefind
+reading order, or from `finder/items/<facet>/<value number>/<n>.json`, the same for the
+records of one value (the rarest value chosen: its first results are in its first file),
+fetched only for the results on screen. Keywords go to the Pagefind
 index (search.py), which answers them with the same filters.
 
 Both files are written for the records the catalogue publishes, in its reading order,
@@ -53,6 +55,12 @@ def facet_values(catalogue: Catalogue, record: Record) -> dict[str, tuple[str, .
             "status": catalogue.status(record)}
 
 
+def _item_files(out: dict[str, str], folder: str, markup: list[str]) -> None:
+    for start in range(0, len(markup), BATCH):
+        out[f"{folder}/{start // BATCH}.json"] = json.dumps(markup[start:start + BATCH],
+                                                           ensure_ascii=False)
+
+
 def finder_files(catalogue: Catalogue, item: Callable[[Record], str]) -> dict[str, str]:
     """`finder/facets.json` and the item files, by site path; `item(record)` is the
     record's list item as the home page shows it."""
@@ -60,9 +68,17 @@ def finder_files(catalogue: Catalogue, item: Callable[[Record], str]) -> dict[st
     values = {name: [c.value for c in choices] for name, _, _, choices in catalogue.facets}
     rows = [facet_values(catalogue, r) for r in records]
     out: dict[str, str] = {}
-    for start in range(0, len(records), BATCH):
-        items = [item(r).strip() for r in records[start:start + BATCH]]
-        out[f"{FOLDER}/items/{start // BATCH}.json"] = json.dumps(items, ensure_ascii=False)
+    markup = [item(r).strip() for r in records]
+    _item_files(out, f"{FOLDER}/items", markup)
+    # The same items, per value of each facet: a rare topic's first results are then one
+    # file, not one file for each of the places far apart where they sit in reading order.
+    # Not per month: a month's records are next to each other in reading order already.
+    for name, known in values.items():
+        if name == "month":
+            continue
+        for number, value in enumerate(known):
+            _item_files(out, f"{FOLDER}/items/{name}/{number}",
+                        [markup[i] for i, row in enumerate(rows) if value in row[name]])
     version = hashlib.sha256("\n".join(out[k] for k in sorted(out)).encode()).hexdigest()[:16]
     facets = {}
     for name, known in values.items():

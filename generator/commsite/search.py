@@ -18,7 +18,9 @@ publishes it; the index lands in `<site_dir>/pagefind/`. The binary comes in the
 from __future__ import annotations
 
 import filecmp
+import gzip
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -32,6 +34,12 @@ MARK = "data-pagefind-body"
 # an edit that changed no indexed page) keeps it as it is. Pagefind writes its filter
 # chunks in no fixed order, so indexing the same pages again would rewrite them.
 DIGEST = "pages.sha256"
+# Each indexed page's place in the finder's table (finderdata.py), by Pagefind's id for it,
+# as a list in table order: the finder answers keywords with Pagefind's ids, then counts,
+# filters and shows them from its own table and item files, with no fragment per result.
+POSITIONS = "positions.json"
+_ORDER = re.compile(rb'data-pagefind-sort="order:(\d+)"')
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 
 class SearchIndexError(Exception):
@@ -47,21 +55,39 @@ def _executable() -> str:
                                f"pip install 'pagefind[bin]' ({err})") from None
 
 
-def indexable_pages(site_dir: Path, language: str) -> tuple[int, str]:
-    """How many pages mark content for the index, and a digest of them. Pagefind indexes
-    every whole page when none does, so a site of drafts only would put them in the index."""
+def indexable_pages(site_dir: Path, language: str) -> tuple[dict[str, int | None], str]:
+    """The pages that mark content for the index, by URL ('/bulletins/x/'), each with its
+    place in the finder's table, and a digest of them. Pagefind indexes every whole page
+    when none does, so a site of drafts only would put them in the index."""
     digest = hashlib.sha256(f"{language}\n{_executable()}\n".encode())
-    count = 0
+    pages: dict[str, int | None] = {}
     for page in sorted(Path(site_dir).rglob("*.html")):
         try:
             data = page.read_bytes()
         except OSError:
             continue
         if MARK.encode() in data:
-            count += 1
-            digest.update(f"{page.relative_to(site_dir).as_posix()}\n{len(data)}\n".encode())
+            rel = page.relative_to(site_dir).as_posix()
+            order = _ORDER.search(data)
+            pages["/" + rel.removesuffix("index.html")] = int(order[1]) if order else None
+            digest.update(f"{rel}\n{len(data)}\n".encode())
             digest.update(data)
-    return count, digest.hexdigest()
+    return pages, digest.hexdigest()
+
+
+def _positions(index: Path, pages: dict[str, int | None]) -> str:
+    """POSITIONS for a fresh index: Pagefind's id of the page at each place of the table
+    (null where no indexed page holds it)."""
+    ids: list[str | None] = [None] * (max((o for o in pages.values() if o is not None),
+                                          default=-1) + 1)
+    for fragment in (index / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        if not data.startswith(_FRAGMENT_SIGNATURE):
+            raise ValueError(f"{fragment.name} is not a Pagefind fragment")
+        order = pages.get(json.loads(data[len(_FRAGMENT_SIGNATURE):])["url"])
+        if order is not None:
+            ids[order] = fragment.name.removesuffix(".pf_fragment")
+    return json.dumps(ids, separators=(",", ":"))
 
 
 def index_site(site_dir: Path, language: str = "en") -> str:
@@ -74,7 +100,8 @@ def index_site(site_dir: Path, language: str = "en") -> str:
     edit rewrites a few chunks, not the whole index."""
     site_dir = Path(site_dir)
     out = site_dir / OUTPUT
-    count, digest = indexable_pages(site_dir, language)
+    pages, digest = indexable_pages(site_dir, language)
+    count = len(pages)
     if not count:
         _remove(out)
         return "search index: no published records to index"
@@ -97,6 +124,10 @@ def index_site(site_dir: Path, language: str = "en") -> str:
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise SearchIndexError("the search index could not be written: " + (
                 detail[-1] if detail else f"pagefind exited {result.returncode}"))
+        try:
+            (fresh / POSITIONS).write_text(_positions(fresh, pages))
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise SearchIndexError(f"the search index could not be read back: {err}") from None
         (fresh / DIGEST).write_text(digest)
         try:
             _sync(fresh, out)

@@ -230,3 +230,48 @@ def test_the_menu_button_is_a_button_not_a_label_with_a_role(open_page, example)
     assert page.locator('label[for="__drawer"][role]').count() == 0
     menu = page.get_by_role("button", name="Navigation menu")
     assert menu.evaluate("el => el.tagName") == "BUTTON"
+
+
+def test_a_dropped_request_is_asked_again_and_a_missing_table_is_said_plainly(browser, base_url,
+                                                                              example):
+    # A connection that drops once (a phone between masts) costs a retry, not the answer;
+    # a table the server cannot give is said in the count line, and the next change, once
+    # the server answers again, works.
+    from .conftest import _open_page
+
+    context, page, _ = _open_page(browser, base_url)
+    try:
+        dropped = set()
+
+        def drop_once(route):
+            if route.request.url in dropped:
+                return route.continue_()
+            dropped.add(route.request.url)
+            return route.abort("connectionreset")
+
+        page.route("**/finder/items/**", drop_once)
+        page.goto("/")
+        settled(page)
+        page.select_option('#comms-filters select[name="audience"]', "la")
+        settled(page)
+        expected = example.matching(audience="la")
+        expect(page.locator("#comms-count")).to_have_text(count_text(example, expected))
+        assert show_all(page) == example.record_urls(expected)
+        assert dropped, "the item files were asked for, and each dropped once"
+
+        context.close()
+        context, page, _ = _open_page(browser, base_url)
+        page.route("**/finder/facets.json", lambda route: route.fulfill(status=404, body="gone"))
+        page.goto("/")
+        page.select_option('#comms-filters select[name="type"]', "bulletin")
+        settled(page)
+        expect(page.locator("#comms-count")).to_have_text(
+            "Search is not available right now: the finder's table answered 404. "
+            "The Browse by links list every communication.")
+        page.unroute("**/finder/facets.json")
+        page.select_option('#comms-filters select[name="type"]', "webinar")
+        settled(page)
+        expect(page.locator("#comms-count")).to_have_text(
+            count_text(example, example.matching(type="webinar")))
+    finally:
+        context.close()

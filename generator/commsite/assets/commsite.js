@@ -7,14 +7,14 @@
 
   var FACETS = ["audience", "type", "topic", "month", "status"];
   var TYPING_PAUSE_MS = 250;  // a keyword search starts when typing pauses this long
-  // Results shown at a time: each is a small file of the index, fetched when shown, so a
-  // change stays quick; "Show more" fetches the next ones.
+  // Results shown at a time: their item files are fetched when shown, so a change stays
+  // quick; "Show more" fetches the next ones.
   var BATCH = 20;
 
-  // The finder: keywords answered by the Pagefind index (search.py) in small chunks
-  // fetched on demand, with the drop-downs as its filters; drop-downs alone answered here
-  // from the finder's table (finderdata.py: a few bytes a record) and its item files, with
-  // no search engine in the way. The page's own list is the first page of every record:
+  // The finder: every answer is worked out here from the finder's table (finderdata.py:
+  // a few bytes a record) and shown from its item files; keywords first go to the
+  // Pagefind index (search.py, small chunks fetched on demand), whose matches the table
+  // then filters and counts. The page's own list is the first page of every record:
   // it stays until the reader asks for something else, and comes back on "Clear
   // filters", so an unfiltered view fetches nothing.
   function setupFinder(form) {
@@ -42,24 +42,44 @@
     });
     var engine = null;  // the Pagefind module, once loaded
     var table = null;   // the finder's table, once loaded
+    var positions = null; // Pagefind's ids' places in the table, once loaded
     var itemFiles = {}; // item files asked for, by number
-    var results = [];   // the current answer, in order: each gives its item's markup
+    var results = {length: 0};  // the current answer: how many, and item(k), the k-th's markup
     var rendered = 0;   // how many of them are in the list
     var asked = 0;      // the newest request: an older answer arriving late is dropped
     var typing = null;
     var shown = {};     // the state the list shows (or is being answered for)
 
+    // Keywords need Pagefind and its ids' places in the table; the table itself is
+    // fetched beside them, so the answer is worked out here as for the drop-downs.
     function load() {
       if (!engine) {
         var url = new URL(form.getAttribute("data-pagefind"), window.location.href).href;
-        // filters() loads every filter's chunk: without it a search counts only the
-        // filters it was given, and the other drop-downs' counts would read (0).
         engine = import(url).then(function (pagefind) {
-          return Promise.resolve(pagefind.init()).then(function () { return pagefind.filters(); })
-            .then(function () { return pagefind; });
+          return Promise.resolve(pagefind.init()).then(function () { return pagefind; });
         });
+        engine.catch(function () { engine = null; });
       }
+      loadTable();
+      loadPositions();
       return engine;
+    }
+
+    // Pagefind's id of each place in the table (search.py: positions.json), as a lookup.
+    function loadPositions() {
+      if (!positions) {
+        var url = new URL("positions.json", new URL(form.getAttribute("data-pagefind"), window.location.href));
+        positions = fetch(url.href, {cache: "no-cache"}).then(function (response) {
+          if (!response.ok) throw new Error("the search index answered " + response.status);
+          return response.json();
+        }).then(function (ids) {
+          var at = {};
+          ids.forEach(function (id, i) { if (id) at[id] = i; });
+          return at;
+        });
+        positions.catch(function () { positions = null; });
+      }
+      return positions;
     }
 
     // The table: for each facet, each record's values (reading order) as value numbers.
@@ -86,7 +106,13 @@
               }
               return codes;
             });
-            facetsOf[name] = {values: facet.values, number: number, rows: rows};
+            // Each value's records as a byte per record, and how many there are.
+            var has = facet.values.map(function () { return new Uint8Array(data.total); });
+            var totals = facet.values.map(function () { return 0; });
+            rows.forEach(function (codes, i) {
+              codes.forEach(function (code) { has[code][i] = 1; totals[code]++; });
+            });
+            facetsOf[name] = {values: facet.values, number: number, rows: rows, has: has, totals: totals};
           });
           var base = new URL("items/", url.href).href;
           return {total: data.total, batch: data.batch, version: data.version, base: base, facets: facetsOf};
@@ -96,58 +122,82 @@
       return table;
     }
 
-    // An item file, fetched once; a request that fails (a dropped connection) is tried
-    // once more before the reader is told.
-    function itemFile(data, number, again) {
-      if (!itemFiles[number]) {
-        itemFiles[number] = fetch(data.base + number + ".json?v=" + data.version).then(function (response) {
+    // An item file ("12", or "topic/3/0": one value's records), fetched once; a request
+    // that fails (a dropped connection) is tried once more before the reader is told.
+    function itemFile(data, name, again) {
+      if (!itemFiles[name]) {
+        itemFiles[name] = fetch(data.base + name + ".json?v=" + data.version).then(function (response) {
           if (!response.ok) throw new Error("the finder's items answered " + response.status);
           return response.json();
         }).catch(function (error) {
-          delete itemFiles[number];
+          delete itemFiles[name];
           if (again) throw error;
-          return itemFile(data, number, true);
+          return itemFile(data, name, true);
         });
       }
-      return itemFiles[number];
+      return itemFiles[name];
     }
 
-    // Drop-downs alone: the records that have every chosen value, and for each option
-    // the results it would give with the other choices as they are.
-    function answerFromTable(data, state) {
-      var wanted = FACETS.map(function (name) {
-        var facet = data.facets[name];
-        return state[name] ? facet.number[state[name]] : -1;
+    // The records that have every chosen value, and for each option the results it would
+    // give with the other choices as they are: of every record, or of `candidates` (the
+    // places of a keyword's matches, in the order they are to be shown). One pass over
+    // the table, in typed arrays: this runs on every change.
+    function answerFromTable(data, state, candidates) {
+      var facets = FACETS.map(function (name) { return data.facets[name]; });
+      var wanted = FACETS.map(function (name, f) {
+        var code = state[name] ? facets[f].number[state[name]] : undefined;
+        return code === undefined ? -1 : code;
       });
-      var tallies = FACETS.map(function () { return {}; });
-      var matches = [];
-      for (var i = 0; i < data.total; i++) {
+      // In reading order, results are shown from the files of the rarest value chosen
+      // (finderdata.py: one value's records; none per month, whose records are together).
+      var source = -1;
+      if (!candidates) {
+        FACETS.forEach(function (name, f) {
+          if (wanted[f] < 0 || name === "month") return;
+          if (source < 0 || facets[f].totals[wanted[f]] < facets[source].totals[wanted[source]]) source = f;
+        });
+      }
+      var folder = source >= 0 ? FACETS[source] + "/" + wanted[source] + "/" : "";
+      // Most likely needed: asked for while the pass runs (a failure is met when shown).
+      if (source >= 0) itemFile(data, folder + "0").catch(function () {});
+      var chosen = [], has = [];
+      wanted.forEach(function (code, f) { if (code >= 0) { chosen.push(f); has.push(facets[f].has[code]); } });
+      var sourceHas = source >= 0 ? facets[source].has[wanted[source]] : null;
+      var tallies = facets.map(function (facet) { return new Int32Array(facet.values.length); });
+      var n = candidates ? candidates.length : data.total;
+      var places = [], ranks = [];
+      var seen = 0;  // records with the source's value so far: a match's place in its files
+      for (var k = 0; k < n; k++) {
+        var i = candidates ? candidates[k] : k;
+        var rank = seen;
+        if (sourceHas && sourceHas[i]) seen++;
         var missed = -1, misses = 0;
-        for (var f = 0; f < FACETS.length && misses < 2; f++) {
-          if (wanted[f] >= 0 && data.facets[FACETS[f]].rows[i].indexOf(wanted[f]) < 0) {
-            missed = f;
-            misses++;
-          }
+        for (var c = 0; c < chosen.length && misses < 2; c++) {
+          if (!has[c][i]) { missed = chosen[c]; misses++; }
         }
         if (misses > 1) continue;
-        if (!misses) matches.push(i);
-        for (f = 0; f < FACETS.length; f++) {
+        if (!misses) { places.push(i); ranks.push(rank); }
+        for (var f = 0; f < facets.length; f++) {
           if (misses && f !== missed) continue;  // counts only where this facet is what misses
-          var codes = data.facets[FACETS[f]].rows[i];
-          for (var c = 0; c < codes.length; c++) tallies[f][codes[c]] = (tallies[f][codes[c]] || 0) + 1;
+          var codes = facets[f].rows[i], tally = tallies[f];
+          for (var j = 0; j < codes.length; j++) tally[codes[j]]++;
         }
       }
       var counts = {};
       FACETS.forEach(function (name, f) {
         counts[name] = {};
-        data.facets[name].values.forEach(function (value, code) { counts[name][value] = tallies[f][code] || 0; });
+        facets[f].values.forEach(function (value, code) { counts[name][value] = tallies[f][code]; });
       });
       return {
-        results: matches.map(function (i) {
-          return function () {
-            return itemFile(data, Math.floor(i / data.batch)).then(function (items) { return items[i % data.batch]; });
-          };
-        }),
+        results: {
+          length: places.length,
+          item: function (k) {  // the k-th result's markup, once its file is in
+            var at = source >= 0 ? ranks[k] : places[k];
+            return itemFile(data, folder + Math.floor(at / data.batch)).then(function (items) {
+              return items[at % data.batch];
+            });
+          }
+        },
         counts: counts
       };
     }
@@ -237,8 +287,9 @@
 
     // The next batch of results into the list; resolves once they are in it.
     function renderMore(request, replace) {
-      var batch = results.slice(rendered, rendered + pageSize);
-      return Promise.all(batch.map(function (result) { return result(); })).then(function (data) {
+      var batch = [];
+      for (var k = rendered; k < Math.min(rendered + pageSize, results.length); k++) batch.push(results.item(k));
+      return Promise.all(batch).then(function (data) {
         if (request !== asked) return null;
         var items = data.map(itemOf).filter(Boolean);
         if (replace) list.replaceChildren.apply(list, items);
@@ -248,19 +299,6 @@
         more.textContent = "Show more communications (" + (results.length - rendered) + " more)";
         return items;
       });
-    }
-
-    function filtersOf(state, except) {
-      var filters = {};
-      FACETS.forEach(function (name) { if (state[name] && name !== except) filters[name] = state[name]; });
-      return filters;
-    }
-
-    function ask(pagefind, state, except) {
-      var options = {filters: filtersOf(state, except)};
-      // Newest first, unless a keyword asks for the best matches first.
-      if (!state.q || state.sort === "date") options.sort = {order: "asc"};
-      return pagefind.search(state.q || null, options);
     }
 
     function apply(state) {
@@ -299,29 +337,20 @@
       if (pager) pager.hidden = true;
     }
 
-    // Keywords (and any drop-downs with them): the Pagefind index answers.
+    // Keywords (and any drop-downs with them): Pagefind finds the matching records, best
+    // first; the table filters and counts them, and the item files show them.
     function answerFromIndex(pagefind, state, request) {
-      // Each option's count is what choosing it would give, the other choices as they are:
-      // for a facet already chosen, that is the answer without its own choice.
-      // The results' files are fetched as soon as the answer is in, while the
-      // other counts are worked out.
-      var chosen = FACETS.filter(function (name) { return state[name]; });
-      var main = ask(pagefind, state).then(function (answer) {
-        if (request !== asked) return null;
-        results = answer.results.map(function (result) {
-          return function () { return result.data().then(function (data) { return data.meta.item; }); };
+      return Promise.all([pagefind.search(state.q), loadTable(), loadPositions()]).then(function (got) {
+        if (request !== asked) return;
+        var at = got[2], candidates = [];
+        got[0].results.forEach(function (result) {
+          if (at[result.id] !== undefined) candidates.push(at[result.id]);
         });
+        if (state.sort === "date") candidates.sort(function (a, b) { return a - b; });
+        var answer = answerFromTable(got[1], state, candidates);
+        results = answer.results;
         rendered = 0;
-        return renderMore(request, true).then(function () { return answer; });
-      });
-      return Promise.all([main].concat(chosen.map(function (name) {
-        return ask(pagefind, state, name);
-      }))).then(function (answers) {
-        if (request !== asked || !answers[0]) return;
-        var counts = {};
-        FACETS.forEach(function (name) { counts[name] = answers[0].filters[name]; });
-        chosen.forEach(function (name, i) { counts[name] = answers[i + 1].filters[name]; });
-        showAnswer(request, counts);
+        return renderMore(request, true).then(function () { showAnswer(request, answer.counts); });
       });
     }
 
