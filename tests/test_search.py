@@ -101,3 +101,33 @@ def test_a_build_whose_index_fails_stops_and_leaves_the_site_as_it_was(tmp_path)
     assert len(lines) == 1 and "could not be written" in lines[0], second.stderr
     assert "Traceback" not in second.stderr
     assert tree_digest(site) == before
+
+
+def test_american_spellings_of_a_records_words_are_indexed_and_shown_to_nobody(example):
+    # A record that says "organisation" is found by "organization" (spellings.py); the
+    # words a reader sees stay as written, and words with one spelling get nothing ("for"
+    # is not "four").
+    import re
+
+    from bs4 import BeautifulSoup
+
+    pages = indexed(example.site)
+    british = 0
+    for record in (r for r in example.records if not r.draft):
+        fragment = pages[f"/{record.url}"]
+        page = BeautifulSoup((example.site / record.url / "index.html").read_text(), "html.parser")
+        article = page.select_one("article.comms-record")
+        hidden = article.select_one(".comms-spellings")
+        seen = " ".join(el.get_text(" ") for el in article.find_all(string=True)
+                        if not el.find_parent(attrs={"hidden": True}))
+        own = " ".join([record.title, record.summary, record.body.html]
+                       + [f"{e.question} {e.answer_html}" for e in record.qa])
+        if re.search(r"\borganis(ation|ations|ed|ing)\b", own, re.I):
+            british += 1
+            assert hidden is not None and hidden.has_attr("hidden")
+            assert re.search(r"\borganiz", hidden.get_text())
+            assert re.search(r"\borganiz", fragment["content"]), record.url
+        if hidden is not None:
+            assert not {"four", "our", "organise"} & set(hidden.get_text().split())
+            assert not re.search(r"\borganiz", seen), "the American forms are not shown"
+    assert british >= 2

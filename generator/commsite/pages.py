@@ -20,6 +20,7 @@ from .catalogue import Catalogue
 from .fileinfo import FileInfo
 from .listing import Listing
 from .records import Record
+from .spellings import american_spellings, applies
 from .templatecache import template_cache
 from .urls import relative
 
@@ -106,6 +107,8 @@ class PageRenderer:
         older, newer = self.catalogue.neighbours(record)
         return self._render("record.html", record.url, record=record, older=older, newer=newer,
                             order=self.catalogue.position(record),
+                            spellings=(american_spellings(record)
+                                       if applies(self.settings.language) else []),
                             finder_item=self.finder_item(record),
                             replacement=self.catalogue.replacement(record),
                             is_old=self.catalogue.is_old(record), file_info=self.file_info)

@@ -107,6 +107,20 @@ def test_stemming_finds_other_forms_of_a_word(page, example):
     assert set(example.record_urls(other_forms)) <= set(found)
 
 
+def test_american_spellings_find_the_british_records(page, example):
+    # Records say "organisation" and "organised"; a reader types "organizations".
+    page.goto("/?q=organisations")
+    settled(page)
+    british = show_all(page)
+    assert british
+    type_keywords(page, "organizations")
+    assert sorted(show_all(page)) == sorted(british)
+    # Shown to nobody: the record's text is as written.
+    record = page.locator("#communications .comms-item__title a").first.get_attribute("href")
+    page.goto(record)
+    assert "organization" not in page.locator("article.comms-record").inner_text().lower()
+
+
 def test_with_keywords_results_sort_by_relevance_or_date(page, example):
     page.goto("/")
     settled(page)
