@@ -145,7 +145,7 @@ def test_each_values_item_files_list_its_records_in_reading_order(which, request
         for number, value in enumerate(data["facets"][name]["values"]):
             want = [href for href, row in zip(listed, rows) if value in row[name]]
             files = sorted((folder / str(number)).glob("*.json"), key=lambda f: int(f.stem))
-            assert len(files) == -(-len(want) // data["batch"]), (name, value)
+            assert len(files) == -(-len(want) // data["value_batch"]), (name, value)
             got = [BeautifulSoup(m, "html.parser").li.a["href"]
                    for f in files for m in json.loads(f.read_text())]
             assert got == want, (name, value)

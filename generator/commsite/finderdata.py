@@ -28,6 +28,10 @@ FACETS_FILE = f"{FOLDER}/facets.json"
 # Records per item file: one screenful of results (the finder shows 20 at a time), so
 # a change fetches few files, each small.
 BATCH = 20
+# Records per file of one value's items: a change with two or three values chosen shows
+# the records of the rarest that have the others too, a few in each screenful of it, so
+# larger files there mean fewer requests before the list is shown.
+VALUE_BATCH = 60
 # A value's code: fixed-width digits of this alphabet (URL-safe base 64), so a record's
 # values for one facet are a short string and the whole table a few bytes a record.
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
@@ -55,9 +59,9 @@ def facet_values(catalogue: Catalogue, record: Record) -> dict[str, tuple[str, .
             "status": catalogue.status(record)}
 
 
-def _item_files(out: dict[str, str], folder: str, markup: list[str]) -> None:
-    for start in range(0, len(markup), BATCH):
-        out[f"{folder}/{start // BATCH}.json"] = json.dumps(markup[start:start + BATCH],
+def _item_files(out: dict[str, str], folder: str, markup: list[str], batch: int) -> None:
+    for start in range(0, len(markup), batch):
+        out[f"{folder}/{start // batch}.json"] = json.dumps(markup[start:start + batch],
                                                            ensure_ascii=False)
 
 
@@ -69,7 +73,7 @@ def finder_files(catalogue: Catalogue, item: Callable[[Record], str]) -> dict[st
     rows = [facet_values(catalogue, r) for r in records]
     out: dict[str, str] = {}
     markup = [item(r).strip() for r in records]
-    _item_files(out, f"{FOLDER}/items", markup)
+    _item_files(out, f"{FOLDER}/items", markup, BATCH)
     # The same items, per value of each facet: a rare topic's first results are then one
     # file, not one file for each of the places far apart where they sit in reading order.
     # Not per month: a month's records are next to each other in reading order already.
@@ -78,7 +82,8 @@ def finder_files(catalogue: Catalogue, item: Callable[[Record], str]) -> dict[st
             continue
         for number, value in enumerate(known):
             _item_files(out, f"{FOLDER}/items/{name}/{number}",
-                        [markup[i] for i, row in enumerate(rows) if value in row[name]])
+                        [markup[i] for i, row in enumerate(rows) if value in row[name]],
+                        VALUE_BATCH)
     version = hashlib.sha256("\n".join(out[k] for k in sorted(out)).encode()).hexdigest()[:16]
     facets = {}
     for name, known in values.items():
@@ -86,7 +91,8 @@ def finder_files(catalogue: Catalogue, item: Callable[[Record], str]) -> dict[st
         width = _width(len(known))
         facets[name] = {"values": known, "width": width, "rows": ",".join(
             "".join(_code(index[v], width) for v in row[name] if v in index) for row in rows)}
-    out[FACETS_FILE] = json.dumps({"total": len(records), "batch": BATCH, "version": version,
+    out[FACETS_FILE] = json.dumps({"total": len(records), "batch": BATCH,
+                                   "value_batch": VALUE_BATCH, "version": version,
                                    "digits": DIGITS, "facets": facets},
                                   ensure_ascii=False, separators=(",", ":"))
     return out

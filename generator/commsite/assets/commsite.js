@@ -115,7 +115,8 @@
             facetsOf[name] = {values: facet.values, number: number, rows: rows, has: has, totals: totals};
           });
           var base = new URL("items/", url.href).href;
-          return {total: data.total, batch: data.batch, version: data.version, base: base, facets: facetsOf};
+          return {total: data.total, batch: data.batch, valueBatch: data.value_batch, version: data.version,
+                  base: base, facets: facetsOf};
         });
         table.catch(function () { table = null; });  // asked again at the next change
       }
@@ -193,8 +194,9 @@
           length: places.length,
           item: function (k) {  // the k-th result's markup, once its file is in
             var at = source >= 0 ? ranks[k] : places[k];
-            return itemFile(data, folder + Math.floor(at / data.batch)).then(function (items) {
-              return items[at % data.batch];
+            var batch = source >= 0 ? data.valueBatch : data.batch;
+            return itemFile(data, folder + Math.floor(at / batch)).then(function (items) {
+              return items[at % batch];
             });
           }
         },
