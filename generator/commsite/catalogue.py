@@ -82,6 +82,13 @@ class Catalogue:
         return [Choice(slug, self.topic_labels[slug], 0, f"topics/{slug}/")
                 for slug in record.topic_slugs]
 
+    def values_of(self, record: Record) -> dict[str, tuple[str, ...]]:
+        """The record's value of each finder drop-down (audience, type, topic, month, status),
+        as its page gives them to the search index and the finder's table holds them."""
+        return {"audience": tuple(record.audiences), "type": (record.type.key,),
+                "topic": tuple(record.topic_slugs), "month": (record.month,),
+                "status": self.status(record)}
+
     def status(self, record: Record) -> tuple[str, ...]:
         """What a reader should know before opening it: 'action', 'superseded', 'draft'."""
         out = []

@@ -52,13 +52,6 @@ def _code(index: int, width: int) -> str:
     return digits
 
 
-def facet_values(catalogue: Catalogue, record: Record) -> dict[str, tuple[str, ...]]:
-    """The record's values for each drop-down, as the record page tells Pagefind."""
-    return {"audience": tuple(record.audiences), "type": (record.type.key,),
-            "topic": tuple(record.topic_slugs), "month": (record.month,),
-            "status": catalogue.status(record)}
-
-
 def _item_files(out: dict[str, str], folder: str, markup: list[str], batch: int) -> None:
     for start in range(0, len(markup), batch):
         out[f"{folder}/{start // batch}.json"] = json.dumps(markup[start:start + batch],
@@ -70,7 +63,7 @@ def finder_files(catalogue: Catalogue, item: Callable[[Record], str]) -> dict[st
     record's list item as the home page shows it."""
     records = catalogue.records
     values = {name: [c.value for c in choices] for name, _, _, choices in catalogue.facets}
-    rows = [facet_values(catalogue, r) for r in records]
+    rows = [catalogue.values_of(r) for r in records]
     out: dict[str, str] = {}
     markup = [item(r).strip() for r in records]
     _item_files(out, f"{FOLDER}/items", markup, BATCH)
