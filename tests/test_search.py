@@ -131,3 +131,29 @@ def test_american_spellings_of_a_records_words_are_indexed_and_shown_to_nobody(e
             assert not {"four", "our", "organise"} & set(hidden.get_text().split())
             assert not re.search(r"\borganiz", seen), "the American forms are not shown"
     assert british >= 2
+
+
+def test_a_build_that_changes_no_record_page_reuses_the_published_index(tmp_path):
+    # The staging folder starts empty; the published index serves again when it was made
+    # from the same pages, and an edited record is indexed afresh.
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - commsite:\n", "  - commsite:\n      pdf: false\n", 1))
+    site = project / "site"
+    first = mkdocs_build(project, site)
+    assert first.returncode == 0, first.stderr
+    before = {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+    home = project / "content" / "index.md"
+    home.write_text(home.read_text() + "\nA new line on the home page.\n")  # not indexed
+    second = mkdocs_build(project, site)
+    assert second.returncode == 0, second.stderr
+    assert "search index: " in second.stderr and "pages, unchanged" in second.stderr
+    assert {p.relative_to(site): p.read_bytes()
+            for p in (site / "pagefind").rglob("*") if p.is_file()} == before
+    assert "A new line on the home page." in (site / "index.html").read_text()
+    record = project / "bulletins" / "2018-07-12-la-bulletin.md"
+    record.write_text(record.read_text() + "\nZanzibarquest is a new word.\n")
+    third = mkdocs_build(project, site)
+    assert third.returncode == 0, third.stderr
+    assert "pages, unchanged" not in third.stderr
+    assert any("zanzibarquest" in page["content"].lower() for page in indexed(site).values())

@@ -10,8 +10,8 @@ What is indexed is decided by the pages: only elements marked `data-pagefind-bod
 with the finder's filters (audience, type, topic, month, status), its sort key and
 the item it shows, in hidden `data-pagefind-*` elements (templates/record.html).
 
-Any host calls `index_site(site_dir)` on the finished staging folder before it
-publishes it; the index lands in `<site_dir>/pagefind/`. The binary comes in the
+Any host calls `index_site(site_dir, previous=published_site)` on the finished staging
+folder before it publishes it; the index lands in `<site_dir>/pagefind/`. The binary comes in the
 `pagefind_bin` wheel: no network, nothing to download at build time.
 """
 
@@ -90,7 +90,7 @@ def _positions(index: Path, pages: dict[str, int | None]) -> str:
     return json.dumps(ids, separators=(",", ":"))
 
 
-def index_site(site_dir: Path, language: str = "en") -> str:
+def index_site(site_dir: Path, language: str = "en", previous: Path | None = None) -> str:
     """Index the built site in `site_dir` (replacing any earlier index); returns a summary
     line ('search index: 29 pages, 1,204 words, 5 filters'). A site with nothing to index
     gets no index, and the finder then says search is not available.
@@ -105,11 +105,17 @@ def index_site(site_dir: Path, language: str = "en") -> str:
     if not count:
         _remove(out)
         return "search index: no published records to index"
-    try:
-        if (out / DIGEST).read_text() == digest and (out / "pagefind.js").is_file():
+    if _same_index(out, digest):
+        return f"search index: {count:,} pages, unchanged"
+    # A staging folder starts empty: the published site's index serves as it is when it was
+    # made from the same pages (a build that changed no record page), linked, not rewritten.
+    fresh_folder = not (out.exists() or out.is_symlink())  # else the author's file is there
+    if previous is not None and fresh_folder and _same_index(Path(previous) / OUTPUT, digest):
+        try:
+            shutil.copytree(Path(previous) / OUTPUT, out, copy_function=_link_or_copy)
             return f"search index: {count:,} pages, unchanged"
-    except OSError:
-        pass
+        except OSError:
+            _remove(out)  # indexed afresh below
     with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".commsite-index-") as tmp:
         fresh = Path(tmp) / OUTPUT
         # One language for the whole index (the records' language: stemming follows it).
@@ -137,6 +143,23 @@ def index_site(site_dir: Path, language: str = "en") -> str:
     found = {what: re.search(rf"Indexed (\d+) {what}", result.stdout)
              for what in ("page", "word", "filter")}
     return "search index: " + ", ".join(f"{int(m[1]):,} {what}s" for what, m in found.items() if m)
+
+
+def _same_index(folder: Path, digest: str) -> bool:
+    try:
+        return ((folder / DIGEST).read_text() == digest and (folder / "pagefind.js").is_file()
+                and (folder / POSITIONS).is_file())
+    except OSError:
+        return False
+
+
+def _link_or_copy(source: str, dest: str) -> None:
+    # Every writer of the index replaces files (os.replace), never changes one in place, so
+    # the published site and the next one can share them.
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
 
 
 def _remove(path: Path) -> None:

@@ -167,7 +167,7 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         staging = staging_dir(site_dir)
         finish_site(plan, work / OUT, staging, done.fragments, kept.emails)
         try:  # the finder's index, as the MkDocs plugin writes it (search.py)
-            report(index_site(staging, settings.language))
+            report(index_site(staging, settings.language, previous=site_dir))
         except SearchIndexError as err:
             raise BuildFailure(str(err)) from None
         publish(staging, site_dir)

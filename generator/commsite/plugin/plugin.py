@@ -332,7 +332,9 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         if self.preview:
             self.preview.built(config)
         try:
-            log.info(f"commsite: {index_site(Path(config.site_dir), self.settings.language)}")
+            previous = self._published if self._staging is not None else None
+            summary = index_site(Path(config.site_dir), self.settings.language, previous)
+            log.info(f"commsite: {summary}")
         except SearchIndexError as err:  # on_build_error discards the staging folder
             raise PluginError(f"commsite: {err}") from None
         if self._staging is not None:
