@@ -59,6 +59,12 @@ def page_filters(site, href):
     return values
 
 
+def built_site(which: str, request) -> Path:
+    """The site folder of the fixture `which` names: the shared example or the corpus."""
+    built = request.getfixturevalue(which)
+    return built.site if which == "example" else built
+
+
 @pytest.fixture(scope="module")
 def corpus_site(tmp_path_factory):
     """73 records: more than three item files, the last one part-full."""
@@ -73,8 +79,7 @@ def corpus_site(tmp_path_factory):
 
 @pytest.mark.parametrize("which", ["example", "corpus_site"])
 def test_every_record_is_in_the_table_with_the_values_its_page_gives_the_index(which, request):
-    site = request.getfixturevalue(which)
-    site = site.site if which == "example" else site
+    site = built_site(which, request)
     data, rows = decoded(site)
     listed = items(site, data)
     pages = [p for p in site.rglob("index.html") if b"data-pagefind-body" in p.read_bytes()]
@@ -117,8 +122,7 @@ def test_each_search_result_id_leads_to_its_record_in_the_table(which, request):
     # place in the table, from which the finder shows that record's item.
     from .search_index import unpacked
 
-    site = request.getfixturevalue(which)
-    site = site.site if which == "example" else site
+    site = built_site(which, request)
     data, _ = decoded(site)
     listed = items(site, data)
     ids = json.loads((site / "pagefind" / "positions.json").read_text())
@@ -132,8 +136,7 @@ def test_each_search_result_id_leads_to_its_record_in_the_table(which, request):
 def test_each_values_item_files_list_its_records_in_reading_order(which, request):
     # The finder shows a change's results from the files of the rarest value chosen: they
     # must hold exactly that value's records, in the table's order.
-    site = request.getfixturevalue(which)
-    site = site.site if which == "example" else site
+    site = built_site(which, request)
     data, rows = decoded(site)
     listed = [li.a["href"] for li in items(site, data)]
     checked = 0

@@ -83,13 +83,19 @@ def test_words_are_indexed_in_the_records_language(tmp_path):
     assert list((tmp_path / "pagefind").glob("wasm.en.pagefind"))
 
 
-def test_a_build_whose_index_fails_stops_and_leaves_the_site_as_it_was(tmp_path):
+def built_without_pdfs(tmp_path: Path):
+    """The example project, PDFs off, built once: (project, site, the build's result)."""
     project = copy_project(tmp_path / "project")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - commsite:\n", "  - commsite:\n      pdf: false\n", 1))
     site = project / "site"
     first = mkdocs_build(project, site)
     assert first.returncode == 0, first.stderr
+    return project, site, first
+
+
+def test_a_build_whose_index_fails_stops_and_leaves_the_site_as_it_was(tmp_path):
+    project, site, first = built_without_pdfs(tmp_path)
     assert "commsite: search index: " in first.stderr
     before = tree_digest(site)
     assert any(path.startswith("pagefind/") for path in before)
@@ -136,12 +142,7 @@ def test_american_spellings_of_a_records_words_are_indexed_and_shown_to_nobody(e
 def test_a_build_that_changes_no_record_page_reuses_the_published_index(tmp_path):
     # The staging folder starts empty; the published index serves again when it was made
     # from the same pages, and an edited record is indexed afresh.
-    project = copy_project(tmp_path / "project")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - commsite:\n", "  - commsite:\n      pdf: false\n", 1))
-    site = project / "site"
-    first = mkdocs_build(project, site)
-    assert first.returncode == 0, first.stderr
+    project, site, first = built_without_pdfs(tmp_path)
     before = {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
     home = project / "content" / "index.md"
     home.write_text(home.read_text() + "\nA new line on the home page.\n")  # not indexed
