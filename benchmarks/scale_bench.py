@@ -47,7 +47,8 @@ print(json.dumps({"seconds": elapsed, "peak_mib": peak_kib / 1024, "rc": done.re
 
 # What `commsite build --host zensical` says its steps took.
 STEPS = re.compile(r"records (?P<load>[\d.]+) s, docs folder (?P<docs>[\d.]+) s, zensical build "
-                   r"(?P<zensical>[\d.]+) s, finishing (?P<finish>[\d.]+) s; commsite's CPU "
+                   r"(?P<zensical>[\d.]+) s, finishing (?P<finish>[\d.]+) s; "
+                   r"(?:alongside Zensical (?P<beside>[\d.]+) s; )?commsite's CPU "
                    r"(?P<our_cpu>[\d.]+) s")
 
 
@@ -65,7 +66,7 @@ def measure(config: Path, site: Path, host: str = "mkdocs") -> dict:
         raise SystemExit(f"{host} build of {config} failed:\n{result['err']}")
     steps = STEPS.search(result["err"])
     if steps:
-        result["steps"] = {k: float(v) for k, v in steps.groupdict().items()}
+        result["steps"] = {k: float(v) for k, v in steps.groupdict().items() if v}
     return result
 
 
@@ -74,8 +75,10 @@ def show(label: str, n: int, result: dict) -> None:
             f"peak {result['peak_mib']:6.0f} MiB")
     if "steps" in result:
         steps = result["steps"]
+        beside = f", alongside it {steps['beside']:.1f} s" if steps.get("beside") else ""
         line += (f"  (records {steps['load']:.1f} s, docs folder {steps['docs']:.1f} s, "
-                 f"zensical build {steps['zensical']:.1f} s, finishing {steps['finish']:.1f} s; "
+                 f"zensical build {steps['zensical']:.1f} s{beside}, finishing "
+                 f"{steps['finish']:.1f} s; "
                  f"commsite's CPU {steps['our_cpu']:.1f} s)")
     print(line, flush=True)
 

@@ -79,3 +79,24 @@ def test_valid_shapes_with_any_text(title, summary, body):
     records = load_one("2018-07-12-text.md", text.encode("utf-8", "surrogatepass"))
     if records:  # text may be blank or over-long: then it must be our error instead
         assert records[0].date.isoformat() == "2018-07-12"
+
+
+_PART = st.sampled_from(["a", "b", "bulletins", "x.pdf", "2024", ".", "..", "a.b", ""])
+
+
+@given(target=st.lists(_PART, max_size=5), page=st.lists(_PART, max_size=5),
+       target_dir=st.booleans(), page_dir=st.booleans())
+def test_a_relative_link_is_what_posixpath_makes_of_it(target, page, target_dir, page_dir):
+    """urls.relative's quick path for plain names gives what the posixpath reading gives
+    for every pair of site paths, with '.', '..' and empty parts among them."""
+    import posixpath
+
+    from commsite.urls import relative
+
+    target_url = "/".join(target) + ("/" if target_dir and target else "")
+    page_url = "/".join(page) + ("/" if page_dir and page else "")
+    here = page_url if page_url.endswith("/") or not page_url else \
+        posixpath.dirname(page_url) + "/"
+    expected = posixpath.relpath("/" + target_url, "/" + here)
+    expected = "./" if expected == "." else expected + "/" if target_url.endswith("/") else expected
+    assert relative(target_url, page_url) == expected

@@ -84,6 +84,9 @@ def assert_same_site(expected: Path, actual: Path, host: str) -> int:
     problems += [f"only in the {host} build: {p}" for p in sorted(theirs - mine)]
     if indexed(expected) != indexed(actual):
         problems.append(f"the search index of the {host} build holds other pages or text")
+    positions = [(site / INDEX / "positions.json").read_text() for site in (expected, actual)]
+    if positions[0] != positions[1]:
+        problems.append(f"the finder's table places the {host} build's index otherwise")
     pages = 0
     for rel in sorted(mine & theirs):
         a, b = expected / rel, actual / rel
@@ -201,3 +204,41 @@ def test_zensical_build_refuses_options_it_cannot_honour(tmp_path):
     assert done.returncode == 2
     assert "not an option with --host zensical: --dirty" in done.stderr
     assert not (project / "site").exists()
+
+
+def test_a_zensical_failure_while_the_index_is_made_keeps_the_site_and_leaves_nothing(tmp_path):
+    """Zensical builds in its own process while Pagefind indexes ours: when Zensical fails
+    (here: a theme override with a syntax error), the build says what Zensical said, in a
+    line, stops the index, and the last good site stays as it was, with no folder of the
+    failed build beside it and no process of it left running."""
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      old_after_months: 12\n", "      old_after_months: 12\n      pdf: false\n"))
+    site = project / "out"
+    host_build(project, "zensical", site)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    record = project / "bulletins" / "2018-07-12-la-bulletin.md"
+    record.write_text(record.read_text().replace("Welcome to the July edition",
+                                                 "Welcome to the new July edition"))
+    (project / "overrides").mkdir()
+    (project / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}{{ broken( }}{% endblock %}\n')
+    config.write_text(config.read_text().replace(
+        "  font: false", "  custom_dir: overrides\n  font: false", 1))
+    bad = commsite("-f", str(config), "build", "--host", "zensical", "-d", str(site))
+    assert bad.returncode == 1
+    assert "ERROR   -  zensical build failed: syntax error: unexpected `}` (in main.html:2)" \
+        in bad.stderr, bad.stderr
+    assert "Traceback" not in bad.stderr and 'File "' not in bad.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".out")) == \
+        [".out.commsite-lock"], "no staging or index folder of the failed build is left"
+    running = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(project).encode() in cmdline.read_bytes():
+                running.append(cmdline.read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue  # it ended while we looked
+    assert not running, running

@@ -11,7 +11,8 @@ with the finder's filters (audience, type, topic, month, status), its sort key a
 the item it shows, in hidden `data-pagefind-*` elements (templates/record.html).
 
 Any host calls `index_site(site_dir, previous=published_site)` on the finished staging
-folder before it publishes it; the index lands in `<site_dir>/pagefind/`. The binary comes in the
+folder before it publishes it (or `start_index` over the pages alone, to index while it
+builds the rest); the index lands in `<site_dir>/pagefind/`. The binary comes in the
 `pagefind_bin` wheel: no network, nothing to download at build time.
 """
 
@@ -90,7 +91,8 @@ def _positions(index: Path, pages: dict[str, int | None]) -> str:
     return json.dumps(ids, separators=(",", ":"))
 
 
-def index_site(site_dir: Path, language: str = "en", previous: Path | None = None) -> str:
+def index_site(site_dir: Path, language: str = "en", previous: Path | None = None,
+               pages: Path | None = None) -> str:
     """Index the built site in `site_dir` (replacing any earlier index); returns a summary
     line ('search index: 29 pages, 1,204 words, 5 filters'). A site with nothing to index
     gets no index, and the finder then says search is not available.
@@ -98,51 +100,115 @@ def index_site(site_dir: Path, language: str = "en", previous: Path | None = Non
     The index is written beside the site, then only the files whose bytes changed are
     replaced (Pagefind names chunks by their content): a preview that rebuilds after one
     edit rewrites a few chunks, not the whole index."""
-    site_dir = Path(site_dir)
-    out = site_dir / OUTPUT
-    pages, digest = indexable_pages(site_dir, language)
-    count = len(pages)
-    if not count:
-        _remove(out)
-        return "search index: no published records to index"
-    if _same_index(out, digest):
-        return f"search index: {count:,} pages, unchanged"
-    # A staging folder starts empty: the published site's index serves as it is when it was
-    # made from the same pages (a build that changed no record page), linked, not rewritten.
-    fresh_folder = not (out.exists() or out.is_symlink())  # else the author's file is there
-    if previous is not None and fresh_folder and _same_index(Path(previous) / OUTPUT, digest):
-        try:
-            shutil.copytree(Path(previous) / OUTPUT, out, copy_function=_link_or_copy)
-            return f"search index: {count:,} pages, unchanged"
-        except OSError:
-            _remove(out)  # indexed afresh below
-    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".commsite-index-") as tmp:
-        fresh = Path(tmp) / OUTPUT
+    indexing = start_index(site_dir, language, previous, pages)
+    try:
+        return indexing.finish()
+    finally:
+        indexing.cancel()
+
+
+def start_index(site_dir: Path, language: str = "en", previous: Path | None = None,
+                pages: Path | None = None) -> "Indexing":
+    """`index_site`, begun: Pagefind runs in its own process while the caller goes on
+    (Zensical's host builds the pages meanwhile); `finish()` waits and writes the index.
+
+    `pages` is a folder of the indexed pages alone, at their site paths, when they are not
+    yet in `site_dir`: what Pagefind takes from a page is the `data-pagefind-body` element
+    and what is inside it, so our article in a bare HTML page indexes exactly as the
+    themed page does (same fragments, same names: tests/test_hosts.py)."""
+    return Indexing(Path(site_dir), language, previous, Path(pages or site_dir))
+
+
+class Indexing:
+    """One run of Pagefind over a site's pages (see `start_index`)."""
+
+    def __init__(self, site_dir: Path, language: str, previous: Path | None, pages: Path):
+        self.out = site_dir / OUTPUT
+        self._process: subprocess.Popen | None = None
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self.summary = ""
+        self.pages, digest = indexable_pages(pages, language)
+        self._digest = digest
+        count = len(self.pages)
+        if not count:
+            _remove(self.out)
+            self.summary = "search index: no published records to index"
+            return
+        if _same_index(self.out, digest):
+            self.summary = f"search index: {count:,} pages, unchanged"
+            return
+        # A staging folder starts empty: the published site's index serves as it is when it
+        # was made from the same pages (a build that changed no record page), linked, not
+        # rewritten.
+        fresh_folder = not (self.out.exists() or self.out.is_symlink())  # else the author's
+        if previous is not None and fresh_folder and _same_index(Path(previous) / OUTPUT, digest):
+            try:
+                shutil.copytree(Path(previous) / OUTPUT, self.out, copy_function=_link_or_copy)
+                self.summary = f"search index: {count:,} pages, unchanged"
+                return
+            except OSError:
+                _remove(self.out)  # indexed afresh below
+        self._tmp = tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".commsite-index-")
+        self._fresh = Path(self._tmp.name) / OUTPUT
         # One language for the whole index (the records' language: stemming follows it).
-        command = [_executable(), "--site", str(site_dir), "--output-path", str(fresh),
+        command = [_executable(), "--site", str(pages), "--output-path", str(self._fresh),
                    "--force-language", language.split("-")[0].lower()]
+        # Its output goes to a file, not a pipe: nobody reads a pipe until `finish`, and a
+        # full one would stall Pagefind.
+        self._log = Path(self._tmp.name) / "pagefind.log"
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                                    stdin=subprocess.DEVNULL)
-        except (OSError, subprocess.TimeoutExpired) as err:
+            with open(self._log, "wb") as log:
+                self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                                                 stdout=log, stderr=subprocess.STDOUT)
+        except OSError as err:
+            self.cancel()
             raise SearchIndexError(f"the search index could not be written: {err}") from None
-        if result.returncode != 0 or not (fresh / "pagefind.js").is_file():
-            detail = (result.stderr or result.stdout).strip().splitlines()
-            raise SearchIndexError("the search index could not be written: " + (
-                detail[-1] if detail else f"pagefind exited {result.returncode}"))
+
+    def finish(self, timeout: float = 600) -> str:
+        """Wait for Pagefind and put the index in the site; returns the summary line."""
+        if self._process is None:
+            return self.summary
+        fresh, process = self._fresh, self._process
         try:
-            (fresh / POSITIONS).write_text(_positions(fresh, pages))
+            process.wait(timeout=timeout)
+            stdout = self._log.read_text(encoding="utf-8", errors="replace")
+        except subprocess.TimeoutExpired as err:
+            raise SearchIndexError(f"the search index could not be written: {err}") from None
+        finally:
+            self._process = None
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if process.returncode != 0 or not (fresh / "pagefind.js").is_file():
+            detail = stdout.strip().splitlines()
+            raise SearchIndexError("the search index could not be written: " + (
+                detail[-1] if detail else f"pagefind exited {process.returncode}"))
+        try:
+            (fresh / POSITIONS).write_text(_positions(fresh, self.pages))
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise SearchIndexError(f"the search index could not be read back: {err}") from None
-        (fresh / DIGEST).write_text(digest)
+        (fresh / DIGEST).write_text(self._digest)
         try:
-            _sync(fresh, out)
+            _sync(fresh, self.out)
         except OSError as err:
             raise SearchIndexError(f"the search index could not be written: {err.strerror}: "
                                    f"{err.filename}") from None
-    found = {what: re.search(rf"Indexed (\d+) {what}", result.stdout)
-             for what in ("page", "word", "filter")}
-    return "search index: " + ", ".join(f"{int(m[1]):,} {what}s" for what, m in found.items() if m)
+        self.cancel()
+        found = {what: re.search(rf"Indexed (\d+) {what}", stdout)
+                 for what in ("page", "word", "filter")}
+        return "search index: " + ", ".join(f"{int(m[1]):,} {what}s"
+                                            for what, m in found.items() if m)
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs and remove its folder (after `finish`, only the
+        folder); the site's own index is left as it was."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
 
 
 def _same_index(folder: Path, digest: str) -> bool:

@@ -8,10 +8,13 @@ a page's source sits where its output will (`<url>/index.md`), and our relative 
 stay right. The folder is kept between builds and a file is written only when its text
 changed, so Zensical's own cache skips what did not.
 
-After `zensical build`: each page gets its feed links and Content-Security-Policy, and
-the PDFs, attachments, feeds, calendar files, emails and header files are added, all
-into a staging folder that is swapped in as the site only when everything is written
-(publish.py), exactly as the MkDocs plugin does.
+While `zensical build` runs (a process of its own, on its own core), this one renders the
+listings (placeholders in the docs folder), writes the feeds, calendar files, emails and
+attachments into the staging folder, and Pagefind indexes the record pages from our own
+HTML (search.start_index). After it: each page gets its list, feed links and
+Content-Security-Policy, the PDFs and header files are added, and the staging folder is
+swapped in as the site only when everything is written (publish.py), exactly as the
+MkDocs plugin does.
 
 The folder lives in the cache folder (`<cache_dir>/zensical/`), never in `.cache/`,
 which `zensical build --clean` empties whole.
@@ -20,9 +23,11 @@ which `zensical build --clean` empties whole.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -33,11 +38,11 @@ from ..plan import Plan
 from ..options import ProjectError
 from ..project import read_config
 from ..publish import SiteLock, discard, publish, staging_dir
-from ..search import SearchIndexError, index_site
+from ..search import SearchIndexError, start_index
 from ..settings import Settings
 from ..site import BuildFailure, Site
-from .zensical_docs import (CONFIG, DOCS, KEPT, OUT, Kept, placeholder, write_config,
-                            write_docs)
+from .zensical_docs import (CONFIG, DOCS, INDEXED, KEPT, OUT, Kept, Written, render_fragments,
+                            write_config, write_docs, write_indexed)
 
 WORK = "zensical"  # under the cache folder
 
@@ -87,9 +92,20 @@ def _place(source: Path, dest: Path, link: bool) -> None:
     shutil.copyfile(source, dest)
 
 
-def finish_site(plan: Plan, built: Path, staging: Path, fragments: dict[str, str],
-                emails: dict | None = None) -> set[str]:
-    """Zensical's output plus ours into `staging`; returns the pages' script hashes."""
+def write_files(plan: Plan, staging: Path, emails: dict | None = None) -> None:
+    """What needs no page of Zensical's into `staging`: the attachments, feeds, calendar
+    files, finder data and emails (the PDFs come with the pages, once they are rendered)."""
+    for copied in plan.files:
+        if not copied.pdf and not copied.path.startswith("assets/commsite/"):
+            _place(copied.source, staging / copied.path, link=False)
+    for rel, text in plan.texts(emails).items():
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_text(text, encoding="utf-8")
+
+
+def finish_site(plan: Plan, built: Path, staging: Path, done: Written) -> set[str]:
+    """Zensical's output, with our lists, feed links and CSP, and the PDFs into `staging`;
+    returns the pages' script hashes."""
     site = plan.site
     hashes: set[str] = set()
     for path in sorted(built.rglob("*")):
@@ -101,12 +117,12 @@ def finish_site(plan: Plan, built: Path, staging: Path, fragments: dict[str, str
             html = path.read_text(encoding="utf-8")
             if rel == "index.html" or rel.endswith("/index.html"):  # a page, not 404.html
                 url = rel[:-len("index.html")]
-                if url in fragments:
-                    stand_in = placeholder(fragments[url])
+                if url in done.fragments:
+                    stand_in = done.stand_ins[url]
                     if stand_in not in html:
                         raise BuildFailure(f"zensical build: {rel} lacks the place for its "
                                            "list; is the docs folder's page changed by hand?")
-                    html = html.replace(stand_in, fragments[url], 1)
+                    html = html.replace(stand_in, done.fragments[url], 1)
                 html = site.with_feed_links(html, url)
             html, found = with_meta_policy(html)
             hashes.update(found)
@@ -115,22 +131,51 @@ def finish_site(plan: Plan, built: Path, staging: Path, fragments: dict[str, str
         else:
             _place(path, dest, link=False)
     for copied in plan.files:
-        if not copied.path.startswith("assets/commsite/"):
-            _place(copied.source, staging / copied.path, link=copied.pdf)
-    for rel, text in plan.texts(emails).items():
-        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-        (staging / rel).write_text(text, encoding="utf-8")
+        if copied.pdf:
+            _place(copied.source, staging / copied.path, link=True)
     for name, text in host_files(hashes).items():
         (staging / name).write_text(text, encoding="utf-8")
     return hashes
 
 
-def run_zensical(config: Path, *extra: str) -> None:
-    done = subprocess.run(zensical_command("build", "-f", str(config), *extra),
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        output = (done.stderr or done.stdout).strip().splitlines()[-20:]
-        raise BuildFailure("zensical build failed:\n" + "\n".join(output))
+def said(output: list[str]) -> str:
+    """What Zensical's last lines say went wrong: of its own traceback (a broken theme
+    override, say), only the error at the end."""
+    if any(line.startswith('  File "') for line in output):
+        return re.sub(r"^[\w.]+(Error|Exception): ", "", output[-1])
+    return "\n".join(output) or "no output"
+
+
+class Zensical:
+    """`zensical build` in its own process, while this one goes on."""
+
+    def __init__(self, config: Path, *extra: str):
+        self._process = subprocess.Popen(zensical_command("build", "-f", str(config), *extra),
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, text=True)
+        # Read as it comes (a full pipe would stall Zensical while we work).
+        self._output: list[str] = []
+        self.started = time.perf_counter()
+        self.ended = self.started
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self._process.stdout:
+            self._output = (self._output + [line.rstrip("\n")])[-20:]
+        self.ended = time.perf_counter()  # its output closes as it exits
+
+    def wait(self) -> None:
+        code = self._process.wait()
+        self._reader.join()
+        if code != 0:
+            raise BuildFailure("zensical build failed: " + said(self._output))
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._reader.join()
 
 
 def build(config_file: Path, settings: Settings, site_dir: Path,
@@ -141,7 +186,7 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
     times: dict[str, float] = {}
     start, cpu = time.perf_counter(), time.process_time()
     site = Site(settings, report=report, warn=warn)
-    staging = None
+    staging = zensical = indexing = None
     try:
         site.load()
         site.start_pdfs()
@@ -153,6 +198,7 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         config_changed = _read(config) != before
         kept = Kept(work / KEPT)
         done = write_docs(plan, work / DOCS, kept=kept)
+        write_indexed(done, work / INDEXED)
         times["docs"] = done.seconds
         report(f"docs folder: {done.written} file(s) written, {done.kept} unchanged, "
                f"{done.removed} removed")
@@ -160,25 +206,35 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         # whose source we removed would stay there, so its output goes with it.
         drop_outputs(work, done.removed_sources, config_changed)
         mark = time.perf_counter()
-        run_zensical(config, *(["--strict"] if strict else []))
-        times["zensical"] = time.perf_counter() - mark
+        zensical = Zensical(config, *(["--strict"] if strict else []))
+        staging = staging_dir(site_dir)
+        # the finder's index, as the MkDocs plugin writes it (search.py), from our pages
+        indexing = start_index(staging, settings.language, previous=site_dir,
+                               pages=work / INDEXED)
+        render_fragments(done, kept)
+        write_files(plan, staging, kept.emails)
+        times["beside"] = time.perf_counter() - mark
+        zensical.wait()
+        times["zensical"] = zensical.ended - zensical.started
         report(site.finish_pdfs())
         mark = time.perf_counter()
-        staging = staging_dir(site_dir)
-        finish_site(plan, work / OUT, staging, done.fragments, kept.emails)
-        try:  # the finder's index, as the MkDocs plugin writes it (search.py)
-            report(index_site(staging, settings.language, previous=site_dir))
-        except SearchIndexError as err:
-            raise BuildFailure(str(err)) from None
+        finish_site(plan, work / OUT, staging, done)
+        report(indexing.finish())
         publish(staging, site_dir)
         staging = None
         kept.save()
         times["finish"] = time.perf_counter() - mark
     except BuildFailure:
         raise
+    except SearchIndexError as err:
+        raise BuildFailure(str(err)) from None
     except ProjectError as err:
         raise BuildFailure(str(err)) from None
     finally:
+        if zensical is not None:
+            zensical.stop()
+        if indexing is not None:
+            indexing.cancel()
         site.close()
         discard(staging)
     times["total"] = time.perf_counter() - start
@@ -222,6 +278,7 @@ def main_build(config_file: Path, settings: Settings, argv: list[str]) -> int:
         lock.release()
     say(f"built with Zensical into {site_dir} in {times['total']:.2f} s: records "
         f"{times['load']:.2f} s, docs folder {times['docs']:.2f} s, zensical build "
-        f"{times['zensical']:.2f} s, finishing {times['finish']:.2f} s; commsite's CPU "
+        f"{times['zensical']:.2f} s, finishing {times['finish']:.2f} s; alongside Zensical "
+        f"{times['beside']:.2f} s; commsite's CPU "
         f"{times['our_cpu']:.2f} s")
     return 0

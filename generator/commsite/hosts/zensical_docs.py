@@ -3,8 +3,10 @@
 Zensical rewrites links in raw HTML relative to the source file, so a page's source sits
 where its output will be, and our relative links stay right. A file is written only when
 its text changed (Zensical's own cache then skips the rest), and what the plan no longer
-has is removed. Listings and the home page's list are placeholders here (`placeholder`),
-filled in after `zensical build` (zensical.py).
+has is removed. Listings and the home page's list are placeholders here (`placeholder`):
+their HTML is rendered while `zensical build` runs (`render_fragments`) and put in after
+it (zensical.py). The record pages' own HTML is kept too (`Written.indexed`), for the
+search index to be made from it while Zensical builds.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ..project import read_config
 from ..settings import Settings
 from ..site import Site
 
-DOCS, OUT, CONFIG, KEPT = "docs", "site", "mkdocs.yml", "kept.json"
+DOCS, OUT, CONFIG, KEPT, INDEXED = "docs", "site", "mkdocs.yml", "kept.json", "indexed"
 
 
 def page_text(page, html: str) -> str:
@@ -44,13 +46,19 @@ def page_source(url: str) -> str:
     return url + "index.md"
 
 
-def placeholder(html: str) -> str:
+def placeholder(titled: bool) -> str:
     """What stands in the docs folder for a fragment that is put in after `zensical build`.
     Listings are most of the site's HTML, and Markdown's raw-HTML parser is most of
     Zensical's time; they are not searched, so Zensical need not read them. The stand-in
-    has an h1 exactly when the fragment has one: the theme adds the title as an h1 to a page
-    without one, as it does under MkDocs."""
-    return f"<div data-commsite-fragment>{'<h1></h1>' if '<h1' in html else ''}</div>"
+    has an h1 exactly when the fragment has one (`titled`: the theme adds the title as an
+    h1 to a page without one, as it does under MkDocs)."""
+    return f"<div data-commsite-fragment>{'<h1></h1>' if titled else ''}</div>"
+
+
+# Which fragments bring their own h1 (templates/listing.html, topics, archive, search):
+# all but the home page's list, which follows the home page's own '# ' title.
+def _titled(url: str) -> bool:
+    return url != ""
 
 
 @dataclass
@@ -63,7 +71,11 @@ class Written:
     removed_sources: list[str] = field(default_factory=list)  # docs-relative
     seconds: float = 0.0
     paths: list[str] = field(default_factory=list)
+    # page URL -> (key name, records it lists, render): fragments not rendered yet
+    later: dict[str, tuple] = field(default_factory=dict)
     fragments: dict[str, str] = field(default_factory=dict)  # page URL -> HTML to put in
+    stand_ins: dict[str, str] = field(default_factory=dict)  # page URL -> its placeholder
+    indexed: dict[str, str] = field(default_factory=dict)  # record page URL -> our HTML
 
 
 class Kept:
@@ -151,7 +163,7 @@ def write_docs(plan: Plan, docs: Path, with_files: bool = False,
                memo: dict | None = None, kept: Kept | None = None) -> Written:
     """Write the plan into `docs`: every page, the home page, the project's hand-written
     docs files and our assets; remove what the plan no longer has. Listings and the home
-    page's list get a placeholder (their HTML is in `fragments`, for `finish_site`).
+    page's list get a placeholder (their HTML comes from `render_fragments`).
     `with_files` (a preview, where Zensical serves its output as it is) writes every page
     whole and also puts the copied files and text files there."""
     start = time.perf_counter()
@@ -163,13 +175,16 @@ def write_docs(plan: Plan, docs: Path, with_files: bool = False,
     if kept is not None:
         kept.start(plan.site)
     for page in plan.pages:
-        if kept is not None and page.lists is not None:
-            html = kept.fragment(f"{page.url}\n{page.title}", page.lists, page.render)
+        name = f"{page.url}\n{page.title}"
+        if page.lists is not None and not page.searchable and not with_files:
+            done.later[page.url] = (name, page.lists, page.render)
+            html = done.stand_ins[page.url] = placeholder(_titled(page.url))
+        elif kept is not None and page.lists is not None:
+            html = kept.fragment(name, page.lists, page.render)
         else:
             html = page.render()
-        if page.lists is not None and not page.searchable and not with_files:
-            done.fragments[page.url] = html
-            html = placeholder(html)
+        if page.searchable:
+            done.indexed[page.url] = html
         texts[page_source(page.url)] = page_text(page, html).encode("utf-8")
     copies: dict[str, Path] = {}
     if own_docs.is_dir():
@@ -179,10 +194,11 @@ def write_docs(plan: Plan, docs: Path, with_files: bool = False,
                 copies[rel] = path
     home = copies.pop("index.md", None)
     if home is not None:  # the finder and the list first, then the home page's own text
-        html = kept.fragment("", plan.site.records, plan.home) if kept else plan.home()
         if not with_files:
-            done.fragments[""] = html
-            html = placeholder(html)
+            done.later[""] = ("", plan.site.records, plan.home)
+            html = done.stand_ins[""] = placeholder(_titled(""))
+        else:
+            html = kept.fragment("", plan.site.records, plan.home) if kept else plan.home()
         head, text = _home_head(home.read_text(encoding="utf-8"))
         texts["index.md"] = (head + html + "\n\n" + text).encode("utf-8")
     for asset in assets():
@@ -209,6 +225,29 @@ def write_docs(plan: Plan, docs: Path, with_files: bool = False,
                 path.rmdir()
     done.seconds = time.perf_counter() - start
     return done
+
+
+def render_fragments(done: Written, kept: Kept | None) -> None:
+    """The HTML of the fragments that stand as placeholders in the docs folder, into
+    `done.fragments` (from `kept` when what they list did not change)."""
+    for url, (name, records, render) in done.later.items():
+        html = kept.fragment(name, records, render) if kept is not None else render()
+        if ("<h1" in html) != _titled(url):
+            raise ValueError(f"the fragment of /{url} {'lacks' if _titled(url) else 'has'} "
+                             "an h1, which its placeholder in the docs folder does not say")
+        done.fragments[url] = html
+    done.later.clear()
+
+
+def write_indexed(done: Written, folder: Path) -> None:
+    """The record pages' own HTML, each a bare page at its site path, for the search index
+    (search.start_index); the folder holds exactly these."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for url, html in done.indexed.items():
+        path = folder / url / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>\n'
+                        f"{html}\n</body></html>\n", encoding="utf-8")
 
 
 def _docs_dir(settings: Settings) -> str:
