@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..fragments import digest, facets_key, item_key
+from ..parallel import map_shares
 from ..plan import Plan, assets, scripts, stylesheets
 from ..project import read_config
 from ..settings import Settings
@@ -174,6 +175,12 @@ def write_docs(plan: Plan, docs: Path, with_files: bool = False,
     texts: dict[str, bytes] = {}
     if kept is not None:
         kept.start(plan.site)
+    # The record pages are most of the work and each stands alone: shared out between the
+    # cores (parallel.py: forked copies; here, the same way, when it cannot fork).
+    alone = [page for page in plan.pages if page.lists is None]
+    rendered = dict(zip((page.url for page in alone),
+                        map_shares(lambda chunk: [alone[i].render() for i in chunk],
+                                   range(len(alone)))))
     for page in plan.pages:
         name = f"{page.url}\n{page.title}"
         if page.lists is not None and not page.searchable and not with_files:
@@ -182,7 +189,7 @@ def write_docs(plan: Plan, docs: Path, with_files: bool = False,
         elif kept is not None and page.lists is not None:
             html = kept.fragment(name, page.lists, page.render)
         else:
-            html = page.render()
+            html = rendered[page.url] if page.url in rendered else page.render()
         if page.searchable:
             done.indexed[page.url] = html
         texts[page_source(page.url)] = page_text(page, html).encode("utf-8")
