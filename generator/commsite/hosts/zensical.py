@@ -213,6 +213,9 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
                                pages=work / INDEXED)
         render_fragments(done, kept)
         write_files(plan, staging, kept.emails)
+        # Kept entries are keyed by what they show, so saved before the build is done they
+        # serve the next build just as well, whether this one publishes or not.
+        kept.save()
         times["beside"] = time.perf_counter() - mark
         zensical.wait()
         times["zensical"] = zensical.ended - zensical.started
@@ -222,7 +225,6 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         report(indexing.finish())
         publish(staging, site_dir)
         staging = None
-        kept.save()
         times["finish"] = time.perf_counter() - mark
     except BuildFailure:
         raise

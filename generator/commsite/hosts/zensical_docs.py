@@ -147,6 +147,19 @@ def _copy_if_changed(source: Path, path: Path, done: Written) -> None:
     done.paths.append(path.as_posix())
 
 
+def _remove_unwanted(folder: Path, wanted: set[Path], done: Written) -> None:
+    """Every file in `folder` that is not `wanted` removed, and the folders left empty."""
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*"), reverse=True):
+            if path.is_file() and path not in wanted:
+                path.unlink()
+                done.removed += 1
+                done.removed_sources.append(path.relative_to(folder).as_posix())
+                done.paths.append(path.as_posix())
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
 def _home_head(text: str) -> tuple[str, str]:
     """The home page's front matter and leading '# ' title (what comes before the finder),
     and the rest of its text (after it, as the MkDocs plugin places it)."""
@@ -221,15 +234,7 @@ def write_docs(plan: Plan, docs: Path, with_files: bool = False,
     for rel, source in copies.items():
         wanted.add(docs / rel)
         _copy_if_changed(source, docs / rel, done)
-    if docs.is_dir():
-        for path in sorted(docs.rglob("*"), reverse=True):
-            if path.is_file() and path not in wanted:
-                path.unlink()
-                done.removed += 1
-                done.removed_sources.append(path.relative_to(docs).as_posix())
-                done.paths.append(path.as_posix())
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    _remove_unwanted(docs, wanted, done)
     done.seconds = time.perf_counter() - start
     return done
 
@@ -248,13 +253,16 @@ def render_fragments(done: Written, kept: Kept | None) -> None:
 
 def write_indexed(done: Written, folder: Path) -> None:
     """The record pages' own HTML, each a bare page at its site path, for the search index
-    (search.start_index); the folder holds exactly these."""
-    shutil.rmtree(folder, ignore_errors=True)
+    (search.start_index); the folder holds exactly these (kept between builds: a page is
+    written only when it changed)."""
+    wanted: set[Path] = set()
+    counts = Written()
     for url, html in done.indexed.items():
         path = folder / url / "index.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>\n'
-                        f"{html}\n</body></html>\n", encoding="utf-8")
+        wanted.add(path)
+        _write_if_changed(path, (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>'
+                                 f"<body>\n{html}\n</body></html>\n").encode("utf-8"), counts)
+    _remove_unwanted(folder, wanted, counts)
 
 
 def _docs_dir(settings: Settings) -> str:
