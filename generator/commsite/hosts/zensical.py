@@ -36,6 +36,7 @@ from ..csp import with_meta_policy
 from ..headers import host_files
 from ..plan import Plan
 from ..options import ProjectError
+from ..parallel import map_shares
 from ..project import read_config
 from ..publish import SiteLock, discard, publish, staging_dir
 from ..search import SearchIndexError, start_index
@@ -107,29 +108,43 @@ def finish_site(plan: Plan, built: Path, staging: Path, done: Written) -> set[st
     """Zensical's output, with our lists, feed links and CSP, and the PDFs into `staging`;
     returns the pages' script hashes."""
     site = plan.site
-    hashes: set[str] = set()
+    site.atom_feeds()  # worked out once, here, before the pages are shared out
+    pages: list[str] = []
     for path in sorted(built.rglob("*")):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(built).as_posix()
-        dest = staging / rel
-        if rel.endswith(".html"):
-            html = path.read_text(encoding="utf-8")
+        if path.is_file():
+            rel = path.relative_to(built).as_posix()
+            if rel.endswith(".html"):
+                pages.append(rel)
+            else:
+                _place(path, staging / rel, link=False)
+
+    def finish(chunk: list[str]) -> list[str | tuple[str, ...]]:
+        # each page: the hashes of its inline scripts, or what is wrong with it
+        out: list[str | tuple[str, ...]] = []
+        for rel in chunk:
+            html = (built / rel).read_text(encoding="utf-8")
             if rel == "index.html" or rel.endswith("/index.html"):  # a page, not 404.html
                 url = rel[:-len("index.html")]
                 if url in done.fragments:
                     stand_in = done.stand_ins[url]
                     if stand_in not in html:
-                        raise BuildFailure(f"zensical build: {rel} lacks the place for its "
-                                           "list; is the docs folder's page changed by hand?")
+                        out.append(f"zensical build: {rel} lacks the place for its list; is "
+                                   "the docs folder's page changed by hand?")
+                        continue
                     html = html.replace(stand_in, done.fragments[url], 1)
                 html = site.with_feed_links(html, url)
             html, found = with_meta_policy(html)
-            hashes.update(found)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(html, encoding="utf-8")
-        else:
-            _place(path, dest, link=False)
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_text(html, encoding="utf-8")
+            out.append(tuple(found))
+        return out
+
+    hashes: set[str] = set()
+    # Thousands of pages, each read, patched and written on its own: on every core.
+    for result in map_shares(finish, pages):
+        if isinstance(result, str):
+            raise BuildFailure(result)
+        hashes.update(result)
     for copied in plan.files:
         if copied.pdf:
             _place(copied.source, staging / copied.path, link=True)
