@@ -234,11 +234,66 @@ def test_a_zensical_failure_while_the_index_is_made_keeps_the_site_and_leaves_no
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".out")) == \
         [".out.commsite-lock"], "no staging or index folder of the failed build is left"
-    running = []
+    assert not _ours_running(project)
+
+
+def _ours_running(project: Path) -> dict[int, str]:
+    """The processes that work on `project` (Zensical, Pagefind): command line by pid."""
+    found = {}
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if str(project).encode() in cmdline.read_bytes():
-                running.append(cmdline.read_bytes().replace(b"\0", b" ").decode())
+            data = cmdline.read_bytes()
         except OSError:
             continue  # it ended while we looked
-    assert not running, running
+        if str(project).encode() in data:
+            found[int(cmdline.parent.name)] = data.replace(b"\0", b" ").decode(errors="replace")
+    return found
+
+
+def test_a_zensical_build_killed_outright_takes_zensical_and_pagefind_with_it(tmp_path):
+    """SIGKILL runs no clean-up: the kernel stops the children we started (PDEATHSIG), so
+    no Zensical or Pagefind goes on writing after the build is gone, and nothing is
+    published. Here both are stand-ins that would otherwise wait an hour."""
+    import signal
+    import time
+
+    project = copy_project(tmp_path / "p")
+    fake = tmp_path / "fake"
+    (fake / "zensical").mkdir(parents=True)
+    (fake / "zensical" / "__init__.py").write_text("")
+    (fake / "zensical" / "__main__.py").write_text("import time\ntime.sleep(3600)\n")
+    (fake / "pagefind_bin").mkdir()
+    sleeper = fake / "pagefind"
+    sleeper.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(3600)\n")
+    sleeper.chmod(0o755)
+    (fake / "pagefind_bin" / "__init__.py").write_text(
+        f"def get_executable():\n    return {str(sleeper)!r}\n")
+    site = project / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "commsite.cli", "-f", str(project / "mkdocs.yml"), "build",
+         "--host", "zensical", "-d", str(site)], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
+                                        "PYTHONPATH": os.pathsep.join(
+                                            [str(fake), *sys.path])})
+    try:
+        deadline = time.monotonic() + 120
+        while not (any(" -m zensical build" in line for line in _ours_running(project).values())
+                   and any(str(sleeper) in line for line in _ours_running(project).values())):
+            assert build.poll() is None, "the build ended before both children were seen"
+            assert time.monotonic() < deadline, _ours_running(project)
+            time.sleep(0.02)  # a look at /proc: nothing to be told of
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 30
+        while _ours_running(project):
+            assert time.monotonic() < deadline, _ours_running(project)
+            time.sleep(0.02)
+    finally:
+        if build.poll() is None:
+            build.kill()
+        for pid in _ours_running(project):  # what a failure left: not for an hour
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    assert not site.exists(), "nothing published by a build killed before it was done"

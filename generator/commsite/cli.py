@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from .blank import new_record
+from .children import die_with_parent
 from .hosts import HOSTS, installed, missing_message
 from .project import ProjectError, dev_addr, load_project
 from .settings import default_types
@@ -184,7 +185,7 @@ def run_mkdocs(command: str, args, extra_env: dict) -> int:
     if args.build_date:  # the build reads it from the environment (see settings.py)
         env["COMMSITE_BUILD_DATE"] = args.build_date
     cmd = [sys.executable, "-m", args.host, command, "-f", str(args.config), *args.mkdocs_args]
-    child = subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent)
+    child = subprocess.Popen(cmd, env=env, preexec_fn=die_with_parent)
     # Stopping commsite stops mkdocs: a TERM or HUP is passed on (and, on Linux, the kernel
     # stops mkdocs even when commsite is killed outright), so no preview holds the port.
     forward = lambda signum, frame: child.send_signal(signum)  # noqa: E731
@@ -197,15 +198,6 @@ def run_mkdocs(command: str, args, extra_env: dict) -> int:
         child.kill()
         child.wait()
         raise
-
-
-def _die_with_parent() -> None:
-    """In the mkdocs child, before it starts: ask for SIGTERM when commsite dies."""
-    if sys.platform == "linux":
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def serve_address(args) -> tuple[str, int]:
@@ -263,7 +255,7 @@ def cmd_serve(args, settings) -> int:
                   f"--dev-addr {host}:{port + 1}", file=sys.stderr)
             return EXIT_ERROR
         return main_serve(args.config, settings, args.mkdocs_args, pdf=args.pdf,
-                          address=f"{host}:{port}", preexec=_die_with_parent)
+                          address=f"{host}:{port}", preexec=die_with_parent)
     # --dirty: after a save MkDocs rebuilds only the pages the plugin reports changed
     # (plugin/preview.py), so a site of a thousand records follows typing; --full (or
     # mkdocs' own --clean or --dirty) leaves the choice to mkdocs.

@@ -29,6 +29,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .children import die_with_parent
+
 OUTPUT = "pagefind"  # the index's folder in the site; the finder's script loads from there
 MARK = "data-pagefind-body"
 # What the index in the folder was made from: a rebuild of the same pages (a preview after
@@ -159,7 +161,8 @@ class Indexing:
         try:
             with open(self._log, "wb") as log:
                 self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                                                 stdout=log, stderr=subprocess.STDOUT)
+                                                 stdout=log, stderr=subprocess.STDOUT,
+                                                 preexec_fn=die_with_parent)
         except OSError as err:
             self.cancel()
             raise SearchIndexError(f"the search index could not be written: {err}") from None

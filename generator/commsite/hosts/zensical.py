@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from ..children import die_with_parent
 from ..csp import with_meta_policy
 from ..headers import host_files
 from ..plan import Plan
@@ -167,7 +168,8 @@ class Zensical:
     def __init__(self, config: Path, *extra: str):
         self._process = subprocess.Popen(zensical_command("build", "-f", str(config), *extra),
                                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                         stderr=subprocess.STDOUT, text=True)
+                                         stderr=subprocess.STDOUT, text=True,
+                                         preexec_fn=die_with_parent)
         # Read as it comes (a full pipe would stall Zensical while we work).
         self._output: list[str] = []
         self.started = time.perf_counter()
