@@ -49,6 +49,16 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def with_pdf_cache(built: "Built", project: Path) -> Path:
+    """`project` with a copy of the PDF cache of `built`: its build renders only the PDFs
+    that differ (a cache entry is keyed by everything that shapes its PDF), and reuses the
+    rest instead of rendering them again."""
+    cache = built.settings.cache_dir
+    if cache.is_dir():
+        shutil.copytree(cache, project / cache.relative_to(built.project), dirs_exist_ok=True)
+    return project
+
+
 def mkdocs_build(project: Path, site: Path, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),

@@ -25,7 +25,7 @@ from commsite.site import BRAND_CSS, NO_SITE_URL
 from .pdf_helpers import (ROOT, build, every_byte, mkdocs_build, png, project, record, text_of,
                           write)
 from .pdf_structure import problems, walk
-from .sites import copy_project
+from .sites import copy_project, with_pdf_cache
 
 SITE_URL = "https://comms.example.org/"
 EVERY = "webinars/2018-06-20-every-field.md"
@@ -82,8 +82,10 @@ def every_field_project(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def every_field(tmp_path_factory):
-    root = every_field_project(tmp_path_factory.mktemp("every-field"))
+def every_field(example_build, tmp_path_factory):
+    """The example project and a webinar with every field, built with its PDFs (those of
+    the example's records that are the same come from the shared build's cache)."""
+    root = every_field_project(with_pdf_cache(example_build, tmp_path_factory.mktemp("every-field")))
     result = mkdocs_build(root)
     assert result.returncode == 0, result.stderr
     return root, root / "site"

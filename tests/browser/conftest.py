@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ import pytest
 from commsite.archive import month_label
 from commsite.records import Record, topic_slug
 from commsite.settings import Settings
-from tests.sites import ROOT, build_once, copy_project
+from tests.sites import ROOT, build_once, copy_project, with_pdf_cache
 
 CHROMIUM = os.environ.get("COMMSITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -93,10 +92,7 @@ def example(example_build, tmp_path_factory) -> Example:
     """The example site with PAGE_SIZE records a page, built once (its PDFs from the shared
     build's cache), with what its records say."""
     def paged(dest: Path) -> Path:
-        project = copy_project(dest)
-        cache = example_build.settings.cache_dir
-        if cache.is_dir():  # the PDFs are the shared build's: reused, not rendered again
-            shutil.copytree(cache, project / cache.relative_to(example_build.project))
+        project = with_pdf_cache(example_build, copy_project(dest))
         config = project / "mkdocs.yml"
         text = config.read_text()
         assert "  - commsite:\n" in text
