@@ -5,12 +5,16 @@ fast loop)."""
 from __future__ import annotations
 
 import signal
+import sys
 from pathlib import Path
 
 import pytest
 
-from .sites import Built, build_once, copy_project, fingerprint
+from .sites import ROOT, Built, build_once, copy_project, fingerprint
 from .test_feeds import make_unusual
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import write_corpus  # noqa: E402
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
@@ -54,3 +58,11 @@ def example(example_build) -> Built:
 def unusual(tmp_path_factory) -> Built:
     """A small project without site_url: hostile text, drafts, clock changes."""
     yield from _shared(build_once("unusual", make_unusual, tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory) -> Built:
+    """A generated project of 60 records (benchmarks/corpus.py) built with its PDFs once for
+    the run: the site that interrupted and concurrent builds must leave whole (copy it)."""
+    yield from _shared(build_once("corpus-60", lambda dest: write_corpus(60, dest).parent,
+                                  tmp_path_factory))

@@ -14,9 +14,7 @@ import pytest
 
 from commsite.publish import STAGING_MARK, discard, publish, staging_dir
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from corpus import write_corpus  # noqa: E402
+from .sites import copy_build
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -48,13 +46,16 @@ def test_publish_swaps_and_discard_keeps_the_old_site(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """A project of 40 records with PDFs, built once: the site readers already have.
-    (Enough PDFs that a build is still rendering well after its first, even on a machine
-    so busy that this process wakes late: with 16 it once finished first.)"""
-    project = write_corpus(40, tmp_path_factory.mktemp("interrupt") / "project").parent
-    result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
-    assert result.returncode == 0, result.stderr
+def published(corpus_build, tmp_path_factory):
+    """A project of 60 records with PDFs, built once (the run's shared build, copied): the
+    site readers already have. Its PDFs render one at a time (pdf_workers: 1), so a build
+    that renders its 24 bulletins again is still rendering well after its first, even on a
+    machine so busy that this process wakes late (with 16 records on two workers it once
+    finished first)."""
+    project = copy_build(corpus_build, tmp_path_factory.mktemp("interrupt") / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      pdf: true\n",
+                                                 "      pdf: true\n      pdf_workers: 1\n"))
     return project
 
 
@@ -74,18 +75,18 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     project = published
     site = project / "site"
     before = digest(site)
-    # Change every record and drop the PDF cache, so the build has real work to be killed in.
+    # Change every bulletin, so the build has real work to be killed in: their PDFs.
     for record in (project / "bulletins").glob("*.md"):
         record.write_text(record.read_text().replace("\n---\n", "\n---\n\nEdited.\n", 1))
-    for cached in (project / ".commsite-cache").rglob("*.pdf"):
-        cached.unlink()
+    cache = project / ".commsite-cache"
+    cached = set(cache.glob("*.pdf"))
     build = subprocess.Popen(build_cmd(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env=ENV)
     # Part-way: the build writes its staging folder and the first new PDF is in the cache,
-    # with more to come (40 records, a PDF each).
+    # with more to come (24 bulletins, a PDF each).
     staging = wait_for(build, lambda: next(project.glob(f"site{STAGING_MARK}*"), None))
     assert staging is not None, "the build never started writing"
-    assert wait_for(build, lambda: next((project / ".commsite-cache").rglob("*.pdf"), None)), \
+    assert wait_for(build, lambda: set(cache.glob("*.pdf")) - cached), \
         "the build never rendered a PDF"
     assert build.poll() is None, "the build finished before it could be interrupted"
     build.send_signal(sig)
@@ -106,16 +107,19 @@ def test_a_failed_pdf_fails_the_build_by_name_and_publishes_nothing(published):
     before = digest(site)
     config = project / "mkdocs.yml"
     original = config.read_text()
+    # One bulletin edited, so its PDF renders again, under a time limit no PDF can meet.
+    first = sorted((project / "bulletins").glob("*.md"))[0]
+    text = first.read_text()
     try:
         config.write_text(original.replace("      pdf: true\n", "      pdf: true\n      pdf_timeout: 0.01\n"))
-        for cached in (project / ".commsite-cache").rglob("*.pdf"):
-            cached.unlink()
+        first.write_text(text.replace("\n---\n", "\n---\n\nEdited once more.\n", 1))
         result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
     finally:
         config.write_text(original)
+        first.write_text(text)
     assert result.returncode != 0
     assert "Traceback" not in result.stdout + result.stderr
     assert "PDF(s) could not be made; the build stopped:" in result.stderr
-    first = sorted((project / "bulletins").glob("*.md"))[0].relative_to(project).as_posix()
-    assert f"{first}: the PDF could not be made: rendering took longer than" in result.stderr
+    assert (f"{first.relative_to(project).as_posix()}: the PDF could not be made: rendering "
+            "took longer than") in result.stderr
     assert digest(site) == before

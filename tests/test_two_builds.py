@@ -13,9 +13,7 @@ import pytest
 
 from commsite.publish import STAGING_MARK, WAITING, SiteLock
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from corpus import write_corpus  # noqa: E402
+from .sites import copy_build
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 BROKEN = "---\ntitle: Broken\ndate: 2018-02-30\naudience: la\nsummary: S.\n---\nBody.\n"
@@ -47,13 +45,11 @@ def wait_for_line(process: subprocess.Popen, text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory):
-    """A project of 60 records with PDFs built once (the lone build), and a second project
-    beside it whose only record is broken, publishing into the same site folder."""
-    good = write_corpus(60, tmp_path_factory.mktemp("race") / "project")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(good)],
-                          capture_output=True, text=True, env=ENV)
-    assert done.returncode == 0, done.stderr
+def projects(corpus_build, tmp_path_factory):
+    """A project of 60 records with PDFs, built once (the run's shared build, copied: the lone
+    build), and a second project beside it whose only record is broken, publishing into the
+    same site folder."""
+    good = copy_build(corpus_build, tmp_path_factory.mktemp("race") / "project") / "mkdocs.yml"
     bad = good.parent / "broken" / "mkdocs.yml"
     (bad.parent / "bulletins").mkdir(parents=True)
     (bad.parent / "content").mkdir()
