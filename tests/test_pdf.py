@@ -80,8 +80,23 @@ def test_pdf_is_tagged_pdf_ua_with_language_title_bookmarks_and_text(tmp_path):
         assert words in text, words
 
 
-def test_webinar_pdf_has_its_questions_as_headings_and_bookmarks(tmp_path):
-    site, _, _, _ = build(project(tmp_path))
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    """The PDF cache of the small project, built once with the default options."""
+    root = project(tmp_path_factory.mktemp("rendered"))
+    assert counts(build(root)[1]) == (3, 0, 0)
+    return root / "cache"
+
+
+def rendered_project(root: Path, rendered: Path) -> Path:
+    """The small project with its PDFs already in its own cache (a copy of `rendered`), as
+    an earlier build would have left them: for tests about what the next build does."""
+    shutil.copytree(rendered, project(root) / "cache")
+    return root
+
+
+def test_webinar_pdf_has_its_questions_as_headings_and_bookmarks(tmp_path, rendered):
+    site, _, _, _ = build(rendered_project(tmp_path, rendered))
     webinar = record(site, "2018-07-03-la-webinar")
     reader = PdfReader(site.pdf_path(webinar))
     titles = outline_titles(reader.outline)
@@ -109,9 +124,10 @@ def test_no_change_renders_nothing_and_one_edit_renders_exactly_one(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip-a-byte", "remove-sidecar", "empty"])
-def test_a_damaged_cache_entry_is_rendered_again(tmp_path, damage):
-    root = project(tmp_path)
-    site, _, _, _ = build(root)
+def test_a_damaged_cache_entry_is_rendered_again(tmp_path, rendered, damage):
+    root = rendered_project(tmp_path, rendered)
+    site, summary, _, _ = build(root)
+    assert counts(summary) == (0, 3, 0)
     bulletin = record(site, "2018-07-12-la-bulletin")
     cached = site.pdf_path(bulletin)
     data = cached.read_bytes()
@@ -133,8 +149,8 @@ def test_a_damaged_cache_entry_is_rendered_again(tmp_path, damage):
     assert bulletin.summary in text_of(path)
 
 
-def test_entries_no_build_has_used_for_a_month_leave_the_cache(tmp_path):
-    root = project(tmp_path)
+def test_entries_no_build_has_used_for_a_month_leave_the_cache(tmp_path, rendered):
+    root = rendered_project(tmp_path, rendered)
     build(root)
     cache = root / "cache"
     used = sorted(cache.glob("*.pdf"))
