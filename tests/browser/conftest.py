@@ -115,10 +115,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # A site's server takes what a browser opens at once (the finder asks for several item
+    # files together, each on its own connection with HTTP/1.0): the standard library's
+    # backlog of 5 drops connections on a busy machine, which a reader's nginx never would.
+    request_queue_size = 128
+
+
 @pytest.fixture(scope="session")
 def base_url(example) -> str:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(example.site)))
+    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(example.site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     example.base = f"http://127.0.0.1:{server.server_port}/"

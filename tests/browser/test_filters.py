@@ -43,8 +43,13 @@ def show_all(page) -> list[str]:
     while more.is_visible():
         before = page.locator("#communications > li").count()
         more.click()
+        # more items, or the finder saying why not (then the test says it, not a timeout)
         page.wait_for_function(
-            "n => document.querySelectorAll('#communications > li').length > n", arg=before)
+            "n => document.querySelectorAll('#communications > li').length > n || "
+            "/could not be shown/.test(document.getElementById('comms-count').textContent)",
+            arg=before)
+        assert page.locator("#communications > li").count() > before, \
+            page.locator("#comms-count").text_content()
     return shown(page)
 
 
