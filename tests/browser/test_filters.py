@@ -44,10 +44,20 @@ def show_all(page) -> list[str]:
         before = page.locator("#communications > li").count()
         more.click()
         # more items, or the finder saying why not (then the test says it, not a timeout)
-        page.wait_for_function(
-            "n => document.querySelectorAll('#communications > li').length > n || "
-            "/could not be shown/.test(document.getElementById('comms-count').textContent)",
-            arg=before)
+        try:
+            page.wait_for_function(
+                "n => document.querySelectorAll('#communications > li').length > n || "
+                "/could not be shown/.test(document.getElementById('comms-count').textContent)",
+                arg=before)
+        except Exception:
+            raise AssertionError(page.evaluate("""() => JSON.stringify({
+                items: document.querySelectorAll('#communications > li').length,
+                count: document.getElementById('comms-count').textContent,
+                more: document.getElementById('comms-more').textContent,
+                hidden: document.getElementById('comms-more-field').hidden,
+                busy: document.getElementById('comms-filters').getAttribute('aria-busy'),
+                answered: document.getElementById('comms-filters').getAttribute('data-answered')})""")
+                + f" (before the click: {before})") from None
         assert page.locator("#communications > li").count() > before, \
             page.locator("#comms-count").text_content()
     return shown(page)
