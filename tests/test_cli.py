@@ -338,6 +338,17 @@ def test_check_says_when_it_cannot_run(tmp_path, capsys, monkeypatch):
     assert code == 2 and "cannot be read" in err
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_project_is_found_wherever_f_is_written(project, capsys, monkeypatch, where):
+    write(project, "bulletins/2018-07-12-b.md", f"---\n{FIELDS}---\nHello.\n")
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    given = ["-f", str(project / "mkdocs.yml")]
+    code, out, err = run(capsys, *(given + ["check"] if where == "before" else ["check"] + given))
+    assert (code, err) == (0, "1 record checked: no findings\n"), out
+
+
 # --- schema ----------------------------------------------------------------------------
 
 
@@ -367,7 +378,10 @@ def test_installed_command_builds_the_site(project):
     assert command, "the package installs a 'commsite' command"
     help_text = subprocess.run([command, "build", "--help"], capture_output=True, text=True)
     assert help_text.returncode == 0 and "mkdocs" in help_text.stdout
-    result = subprocess.run([command, "build", "--site-dir", str(project / "out")],
-                            capture_output=True, text=True, cwd=project)
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    # from another folder, the project named after the command, as `mkdocs build -f` takes it
+    result = subprocess.run([command, "build", "-f", str(project / "mkdocs.yml"), "--site-dir",
+                             str(project / "out")], capture_output=True, text=True, cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     assert "A summary that says more." in (project / "out" / "index.html").read_text()

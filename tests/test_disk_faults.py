@@ -23,6 +23,9 @@ from commsite.site import BuildFailure, Site
 from .pdf_helpers import build, mkdocs_project, project, settings
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# Every way to build a site: each says a disk's refusal in the same line.
+BUILDS = (["-m", "mkdocs", "build"], ["-m", "commsite.cli", "build"],
+          ["-m", "commsite.cli", "build", "--host", "zensical"])
 
 
 @contextlib.contextmanager
@@ -117,7 +120,8 @@ def test_a_cache_that_cannot_be_written_stops_the_core_s_build_with_the_fix(tmp_
                                          "written (")
 
 
-def test_a_full_disk_under_the_site_is_one_plain_line_and_the_old_site_stays(tmp_path):
+@pytest.mark.parametrize("command", BUILDS, ids=lambda command: " ".join(command[1:]))
+def test_a_full_disk_under_the_site_is_one_plain_line_and_the_old_site_stays(tmp_path, command):
     root = mkdocs_project(tmp_path / "project", "      pdf: false\n")
     with tmpfs(tmp_path / "small", "size=1m") as disk:  # a whole site needs about 3 MB
         site = disk / "site"
@@ -126,25 +130,25 @@ def test_a_full_disk_under_the_site_is_one_plain_line_and_the_old_site_stays(tmp
         (site / "feeds").mkdir()
         (site / "feeds" / "all.atom").write_text("<feed/>")
         before = digest(site)
-        for command in (["-m", "mkdocs", "build"], ["-m", "commsite.cli", "build"]):
-            result = subprocess.run(
-                [sys.executable, *command, "-f", str(root / "mkdocs.yml"), "--site-dir",
-                 str(site)], capture_output=True, text=True, timeout=300, env=ENV)
-            assert result.returncode == 1, result.stderr
-            assert "Traceback" not in result.stderr
-            [last] = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
-            assert last.startswith(f"ERROR   -  commsite: the site could not be written: No space left on "
-                                   f"device: {site}/"), result.stderr
-            assert last.endswith(f"; the published site {site} is as it was")
-            assert digest(site) == before
-            assert sorted(p.name for p in disk.iterdir()) == [".site.commsite-lock", "site"]
+        result = subprocess.run(
+            [sys.executable, *command, "-f", str(root / "mkdocs.yml"), "--site-dir",
+             str(site)], capture_output=True, text=True, timeout=300, env=ENV)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        [last] = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+        assert last.startswith(f"ERROR   -  commsite: the site could not be written: No space left on "
+                               f"device: {site}/"), result.stderr
+        assert last.endswith(f"; the published site {site} is as it was")
+        assert digest(site) == before
+        assert sorted(p.name for p in disk.iterdir()) == [".site.commsite-lock", "site"]
 
 
-def test_a_site_folder_that_cannot_be_written_is_one_plain_line(tmp_path):
+@pytest.mark.parametrize("command", BUILDS, ids=lambda command: " ".join(command[1:]))
+def test_a_site_folder_that_cannot_be_written_is_one_plain_line(tmp_path, command):
     root = mkdocs_project(tmp_path / "project", "      pdf: false\n")
     with tmpfs(tmp_path / "readonly", "ro") as disk:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"),
+            [sys.executable, *command, "-f", str(root / "mkdocs.yml"),
              "--site-dir", str(disk / "site")], capture_output=True, text=True, timeout=300,
             env=ENV)
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -316,6 +316,11 @@ def parser() -> argparse.ArgumentParser:
         cmd.epilog = ("Other options are passed on to mkdocs or properdocs (e.g. --strict, "
                       "--site-dir DIR); with --host zensical: -d/--site-dir DIR, --strict"
                       + (", -a/--dev-addr IP:PORT." if name == "serve" else "."))
+    for name, command in sub.choices.items():
+        if name != "init":  # as mkdocs writes it, after the command too: build -f FILE
+            command.add_argument("-f", "--config-file", dest="config", type=Path,
+                                 default=argparse.SUPPRESS, help="the project's mkdocs.yml "
+                                 "(default: ./mkdocs.yml)")
     return top
 
 

@@ -88,3 +88,15 @@ def publish(staging: Path, site: Path) -> None:
 def discard(staging: Path | None) -> None:
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_failure(error: OSError, staging: Path | None, site: Path | None) -> str:
+    """What an author reads when the disk refuses a build (full, read-only, no permission), said
+    of the site folder they know rather than the staging folder the build was writing:
+    'the site could not be written: No space left on device: site/x/index.html; ...'"""
+    where = str(error.filename2 or error.filename or "")  # a copy's is its destination
+    if staging is not None and site is not None and where.startswith(str(staging)):
+        where = str(site) + where[len(str(staging)):]  # the path the author knows
+    what = f"{error.strerror or error}: {where}" if where else f"{error.strerror or error}"
+    kept = f"; the published site {site} is as it was" if site is not None else ""
+    return f"commsite: the site could not be written: {what}{kept}"

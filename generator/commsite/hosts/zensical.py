@@ -39,7 +39,7 @@ from ..plan import Plan
 from ..options import ProjectError
 from ..parallel import map_shares
 from ..project import read_config
-from ..publish import SiteLock, discard, publish, staging_dir
+from ..publish import SiteLock, discard, publish, staging_dir, write_failure
 from ..search import SearchIndexError, start_index
 from ..settings import Settings
 from ..site import BuildFailure, Site
@@ -249,6 +249,8 @@ def build(config_file: Path, settings: Settings, site_dir: Path,
         raise BuildFailure(str(err)) from None
     except ProjectError as err:
         raise BuildFailure(str(err)) from None
+    except OSError as err:  # a full or read-only disk: one line, as the MkDocs route says it
+        raise BuildFailure(write_failure(err, staging, site_dir)) from None
     finally:
         if zensical is not None:
             zensical.stop()
@@ -285,7 +287,11 @@ def main_build(config_file: Path, settings: Settings, argv: list[str]) -> int:
     say = (lambda message: None) if args.quiet else \
         (lambda message: print(f"INFO    -  commsite: {message}", file=sys.stderr))
     site_dir = site_dir_of(config_file, args.site_dir)
-    lock = SiteLock(site_dir, report=say)
+    try:
+        lock = SiteLock(site_dir, report=say)
+    except OSError as err:  # its folder cannot be made or written
+        print(f"ERROR   -  {write_failure(err, None, site_dir)}", file=sys.stderr)
+        return 1
     try:
         times = build(config_file, settings, site_dir, report=say,
                       warn=lambda message: print(f"WARNING -  commsite: {message}",

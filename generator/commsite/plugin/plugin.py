@@ -20,7 +20,7 @@ from ..copying import copy_file
 from ..csp import with_meta_policy
 from ..headers import host_files
 from ..plan import Page, Plan, scripts, stylesheets
-from ..publish import SiteLock, discard, publish, staging_dir
+from ..publish import SiteLock, discard, publish, staging_dir, write_failure
 from ..options import ProjectError, settings_from_options
 from ..pages import long_date, problems_page
 from ..search import SearchIndexError, index_site
@@ -61,14 +61,6 @@ class _CachedPdf(_Copied):
             super().copy_file(dirty)
 
 
-def _system_failure(error: OSError, staging: Path | None, site: Path | None) -> str:
-    """'the site could not be written: No space left on device: site/x/index.html; ...'"""
-    where = str(error.filename2 or error.filename or "")  # a copy's is its destination
-    if staging is not None and site is not None and where.startswith(str(staging)):
-        where = str(site) + where[len(str(staging)):]  # the path the author knows
-    what = f"{error.strerror or error}: {where}" if where else f"{error.strerror or error}"
-    kept = f"; the published site {site} is as it was" if site is not None else ""
-    return f"commsite: the site could not be written: {what}{kept}"
 FINDER_TOC = [{"level": 2, "id": "comms-heading", "name": "Find a communication",
                "children": []},
               {"level": 2, "id": "comms-results", "name": "Communications", "children": []}]
@@ -355,7 +347,7 @@ class CommsitePlugin(BasePlugin[CommsiteConfig]):
         if isinstance(error, OSError) and not self._serving:
             # A full disk, a folder without permission: one plain line, not a traceback.
             # Said as MkDocs says a BuildError: the line on stderr, then "Aborted".
-            log.error(_system_failure(error, staging, self._published))
+            log.error(write_failure(error, staging, self._published))
             raise Abort("Aborted with a system error!") from None
 
     def _unlock(self) -> None:
