@@ -24,6 +24,8 @@ from pypdf.generic import IndirectObject
 from commsite.settings import Settings
 from commsite.site import Site
 
+from . import zygote
+
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(
     r"PDFs: (\d+) rendered, (\d+) reused from the cache, (\d+) failed, in [\d.]+ s")
@@ -275,11 +277,10 @@ def mkdocs_project(root: Path, options: str = "", extra: dict | None = None) -> 
 
 
 def mkdocs_build(root: Path, site: str = "site") -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return zygote.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
          "--site-dir", str(root / site)],
-        capture_output=True, text=True, timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
 def built_counts(result: subprocess.CompletedProcess) -> tuple[int, int, int]:

@@ -24,6 +24,8 @@ from commsite.project import load_project
 from commsite.records import Record, load_records
 from commsite.settings import Settings
 
+from . import zygote
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "content", "bulletins", "webinars")
 
@@ -60,11 +62,10 @@ def with_pdf_cache(built: "Built", project: Path) -> Path:
 
 
 def mkdocs_build(project: Path, site: Path, **env) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return zygote.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
          "--site-dir", str(site)],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-        timeout=600)
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}, timeout=600)
 
 
 @dataclass(frozen=True)

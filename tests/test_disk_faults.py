@@ -20,6 +20,7 @@ from commsite.pdf import print_job
 from commsite.pdf.pool import RenderPool
 from commsite.site import BuildFailure, Site
 
+from . import zygote
 from .pdf_helpers import build, mkdocs_project, project, settings
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -65,7 +66,7 @@ def test_a_read_only_cache_is_one_line_before_any_pdf_is_rendered(tmp_path):
         config = root / "mkdocs.yml"
         config.write_text(config.read_text().replace(
             "      old_after_months: 12\n", f"      old_after_months: 12\n      cache_dir: {cache}\n"))
-        result = subprocess.run(
+        result = zygote.run(
             [sys.executable, "-m", "mkdocs", "build", "-f", str(config)],
             capture_output=True, text=True, timeout=120, env=ENV)  # never hangs
     assert result.returncode == 1
@@ -130,7 +131,7 @@ def test_a_full_disk_under_the_site_is_one_plain_line_and_the_old_site_stays(tmp
         (site / "feeds").mkdir()
         (site / "feeds" / "all.atom").write_text("<feed/>")
         before = digest(site)
-        result = subprocess.run(
+        result = zygote.run(
             [sys.executable, *command, "-f", str(root / "mkdocs.yml"), "--site-dir",
              str(site)], capture_output=True, text=True, timeout=300, env=ENV)
         assert result.returncode == 1, result.stderr
@@ -147,7 +148,7 @@ def test_a_full_disk_under_the_site_is_one_plain_line_and_the_old_site_stays(tmp
 def test_a_site_folder_that_cannot_be_written_is_one_plain_line(tmp_path, command):
     root = mkdocs_project(tmp_path / "project", "      pdf: false\n")
     with tmpfs(tmp_path / "readonly", "ro") as disk:
-        result = subprocess.run(
+        result = zygote.run(
             [sys.executable, *command, "-f", str(root / "mkdocs.yml"),
              "--site-dir", str(disk / "site")], capture_output=True, text=True, timeout=300,
             env=ENV)

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import write_corpus  # noqa: E402
 
+from . import zygote
+
 FACETS = ("audience", "type", "topic", "month", "status")
 
 
@@ -70,7 +72,7 @@ def corpus_site(tmp_path_factory):
     """73 records: more than three item files, the last one part-full."""
     config = write_corpus(73, tmp_path_factory.mktemp("finderdata") / "project", pdf=False)
     site = config.parent / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config),
+    result = zygote.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config),
                              "--site-dir", str(site)], capture_output=True, text=True,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stderr

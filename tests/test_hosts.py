@@ -17,6 +17,7 @@ import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 
+from . import zygote
 from .sites import ROOT, build_once, copy_build, copy_project
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -32,9 +33,8 @@ INDEX = "pagefind/"
 
 
 def commsite(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "commsite.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=900,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return zygote.run([sys.executable, "-m", "commsite.cli", *args], cwd=cwd, timeout=900,
+                      env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
 def host_build(project: Path, host: str, site: Path) -> subprocess.CompletedProcess:

@@ -25,6 +25,7 @@ from commsite.problems import RecordError
 from commsite.records import load_records
 from commsite.settings import Settings
 
+from . import zygote
 from .pdf_helpers import mkdocs_project
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -188,7 +189,7 @@ def test_names_with_hash_percent_and_spaces_link_to_the_file(tmp_path):
     bulletin = root / "bulletins" / "2018-07-12-la-bulletin.md"
     bulletin.write_text(bulletin.read_text().replace(
         "topics:", f"attachments:\n  - file: {json.dumps(name)}\n    title: Notes\ntopics:", 1))
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=ENV,
+    done = zygote.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=ENV,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     site = root / "site"

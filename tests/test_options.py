@@ -13,6 +13,7 @@ import pytest
 from commsite.cli import main
 from commsite.options import OPTIONS, settings_from_options
 
+from . import zygote
 from .sites import empty_project
 
 CONFIG = """site_name: Test
@@ -103,7 +104,7 @@ def test_every_wrong_option_is_reported_at_once_by_build_and_serve(project):
     configure(project, *(option for option, _ in chosen))
     expected = [message for _, message in chosen]
     for command in (["build"], ["serve", "--dev-addr", "127.0.0.1:0"]):
-        done = subprocess.run([sys.executable, "-m", "mkdocs", *command], cwd=project,
+        done = zygote.run([sys.executable, "-m", "mkdocs", *command], cwd=project,
                               capture_output=True, text=True, env=ENV, timeout=120)
         assert done.returncode != 0, command
         assert "Traceback" not in done.stderr
@@ -111,7 +112,7 @@ def test_every_wrong_option_is_reported_at_once_by_build_and_serve(project):
         for message in expected:
             assert message in lines, (command, message, done.stderr)
     assert not (project / "site").exists()
-    done = subprocess.run([sys.executable, "-m", "commsite.cli", "build"], cwd=project,
+    done = zygote.run([sys.executable, "-m", "commsite.cli", "build"], cwd=project,
                           capture_output=True, text=True, env=ENV, timeout=120)
     assert done.returncode == 2
     assert sorted(done.stderr.splitlines()) == sorted(f"commsite build: {m}" for m in expected)
@@ -121,7 +122,7 @@ def test_an_impossible_unquoted_build_date_is_one_line_in_commsite_build(project
     # MkDocs' own YAML reader turns 2018-02-30 into a crash before any plugin runs;
     # `commsite build` reads mkdocs.yml first and says what is wrong.
     configure(project, "build_date: 2018-02-30")
-    done = subprocess.run([sys.executable, "-m", "commsite.cli", "build"], cwd=project,
+    done = zygote.run([sys.executable, "-m", "commsite.cli", "build"], cwd=project,
                           capture_output=True, text=True, env=ENV, timeout=120)
     assert done.returncode == 2
     assert done.stderr.splitlines() == [f"commsite build: {WRONG[0][1]}"]
@@ -129,7 +130,7 @@ def test_an_impossible_unquoted_build_date_is_one_line_in_commsite_build(project
 
 def test_a_real_unquoted_build_date_builds(project):
     configure(project, "build_date: 2018-08-01")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project,
+    done = zygote.run([sys.executable, "-m", "mkdocs", "build"], cwd=project,
                           capture_output=True, text=True, env=ENV, timeout=120)
     assert done.returncode == 0, done.stderr
 

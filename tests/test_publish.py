@@ -14,6 +14,7 @@ import pytest
 
 from commsite.publish import STAGING_MARK, discard, publish, staging_dir
 
+from . import zygote
 from .sites import copy_build
 
 
@@ -75,9 +76,13 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     project = published
     site = project / "site"
     before = digest(site)
-    # Change every bulletin, so the build has real work to be killed in: their PDFs.
-    for record in (project / "bulletins").glob("*.md"):
-        record.write_text(record.read_text().replace("\n---\n", "\n---\n\nEdited.\n", 1))
+    # Change every bulletin, so the build has real work to be killed in: their PDFs (an edit
+    # of its own per signal, so that no PDF of it is in the cache yet).
+    edited = f"Edited before {sig.name}."
+    originals = {}
+    for record in sorted((project / "bulletins").glob("*.md")):
+        originals[record] = record.read_text()
+        record.write_text(originals[record].replace("\n---\n", f"\n---\n\n{edited}\n", 1))
     cache = project / ".commsite-cache"
     cached = set(cache.glob("*.pdf"))
     build = subprocess.Popen(build_cmd(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -94,11 +99,16 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     assert build.returncode != 0
     assert digest(site) == before
 
-    # The next build cleans up what the killed one left, and publishes.
-    result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
+    # The next build cleans up what the killed one left, and publishes. All bulletins but one
+    # are as they were (their PDFs are in the cache), so it renders one PDF, not 24 again.
+    kept, *undone = originals
+    for record in undone:
+        record.write_text(originals[record])
+    result = zygote.run(build_cmd(project), capture_output=True, text=True, env=ENV)
     assert result.returncode == 0, result.stderr
     assert not list(project.glob(f"site{STAGING_MARK}*"))
-    assert "Edited." in next((site / "bulletins").glob("*/index.html")).read_text()
+    assert edited in (site / "bulletins" / kept.stem / "index.html").read_text()
+    assert edited not in (site / "bulletins" / undone[0].stem / "index.html").read_text()
 
 
 def test_a_failed_pdf_fails_the_build_by_name_and_publishes_nothing(published):
@@ -113,7 +123,7 @@ def test_a_failed_pdf_fails_the_build_by_name_and_publishes_nothing(published):
     try:
         config.write_text(original.replace("      pdf: true\n", "      pdf: true\n      pdf_timeout: 0.01\n"))
         first.write_text(text.replace("\n---\n", "\n---\n\nEdited once more.\n", 1))
-        result = subprocess.run(build_cmd(project), capture_output=True, text=True, env=ENV)
+        result = zygote.run(build_cmd(project), capture_output=True, text=True, env=ENV)
     finally:
         config.write_text(original)
         first.write_text(text)

@@ -37,11 +37,36 @@ def settled(page):
     page.wait_for_function(SETTLED)
 
 
+# What the finder's own files did (asked, answered, failed), for a Show more that fails.
+_FINDER_REQUESTS = "finder_requests"
+
+
+def finder_requests(page) -> list[str]:
+    if not hasattr(page, _FINDER_REQUESTS):
+        log: list[str] = []
+        setattr(page, _FINDER_REQUESTS, log)
+        watch = lambda what: lambda r: "/finder/" in r.url and log.append(  # noqa: E731
+            f"{what} {r.url.split('/finder/')[1]}"
+            + (f" ({r.failure})" if what == "failed" else ""))
+        page.on("request", watch("asked"))
+        page.on("requestfinished", watch("answered"))
+        page.on("requestfailed", watch("failed"))
+    return getattr(page, _FINDER_REQUESTS)
+
+
 def show_all(page) -> list[str]:
     """Every result of the finder: "Show more" pressed until none are left; then shown()."""
     more = page.locator("#comms-more")
+    requests = finder_requests(page)
+    page.evaluate("""() => { if (window.moreClicks !== undefined) return;
+        window.moreClicks = 0; window.listChanges = [];
+        document.getElementById('comms-more').addEventListener('click', () => window.moreClicks++);
+        new MutationObserver(changes => changes.forEach(c => window.listChanges.push(
+            Math.round(performance.now()) + ' +' + c.addedNodes.length + ' -' + c.removedNodes.length)))
+          .observe(document.getElementById('communications'), {childList: true}); }""")
     while more.is_visible():
         before = page.locator("#communications > li").count()
+        clicked = page.evaluate("() => Math.round(performance.now())")
         more.click()
         # more items, or the finder saying why not (then the test says it, not a timeout)
         try:
@@ -56,8 +81,15 @@ def show_all(page) -> list[str]:
                 more: document.getElementById('comms-more').textContent,
                 hidden: document.getElementById('comms-more-field').hidden,
                 busy: document.getElementById('comms-filters').getAttribute('aria-busy'),
-                answered: document.getElementById('comms-filters').getAttribute('data-answered')})""")
-                + f" (before the click: {before})") from None
+                answered: document.getElementById('comms-filters').getAttribute('data-answered'),
+                clicks: window.moreClicks, now: Math.round(performance.now()),
+                changes: window.listChanges.slice(-8),
+                fetched: performance.getEntriesByType('resource')
+                  .filter(e => e.name.includes('/finder/items/'))
+                  .map(e => e.name.split('/finder/')[1] + ' ' + Math.round(e.startTime) + '-'
+                       + Math.round(e.responseEnd))})""")
+                + f" (before the click at {clicked} ms: {before}); the finder's files: {requests[-12:]}"
+            ) from None
         assert page.locator("#communications > li").count() > before, \
             page.locator("#comms-count").text_content()
     return shown(page)

@@ -1,0 +1,135 @@
+"""`python -m mkdocs build` for the tests, without importing MkDocs again for every build.
+
+A build of a small project spends most of its CPU importing MkDocs, Material, Markdown,
+jsonschema and commsite (about 0.75 s of 1.1 s here), and the tests build over a hundred
+projects a run. So each test worker keeps one process that has imported them (a zygote),
+and each build is a fork of it: still a process of its own, with its own working folder,
+environment, output, exit code and PDF workers, started as `python -m mkdocs` starts
+(`runpy`, as `-m` does), so a build cannot see what another build or the tests did.
+
+Only a build run to its end goes this way (`run`, as `subprocess.run`): a test that signals,
+kills or watches its build as a process starts it with `subprocess` itself. A build whose
+environment needs another `PYTHONPATH` (a fake host on the path) runs as a real process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+# What a build imports before it reads a record (the heavy part of `-X importtime`): the
+# libraries only. Not commsite, whose modules keep state made when imported (the template
+# cache's folder, from TMPDIR) that a build must make from its own environment; and not
+# the modules run as __main__ (runpy warns when they are already imported).
+PRELOAD = ("click", "mkdocs.commands.build", "mkdocs.commands.serve", "mkdocs.config.defaults",
+           "mkdocs.structure.files", "mkdocs.structure.pages", "mkdocs.livereload",
+           "jinja2", "markdown", "markdown.extensions.toc", "markdown.extensions.tables",
+           "pymdownx", "jsonschema", "yaml", "slugify", "breame", "defusedxml", "nh3",
+           "tinycss2", "multiprocessing", "concurrent.futures", "difflib")
+MODULES = ("mkdocs", "commsite.cli")
+
+ZYGOTE = r"""
+import json, os, runpy, sys, tempfile, time
+sys.path[:0] = json.loads(sys.argv[1])
+for name in json.loads(sys.argv[2]):
+    __import__(name)
+answer = os.fdopen(os.dup(1), "w", buffering=1)
+for line in sys.stdin:
+    job = json.loads(line)
+    sys.stdout.flush(); sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        # the build's own process, as `python -m <module> <args>` in <cwd> with <env>
+        answer.close()
+        os.chdir(job["cwd"])
+        os.environ.clear(); os.environ.update(job["env"]); time.tzset()
+        tempfile.tempdir = None  # found again from this environment's TMPDIR
+        null = os.open(os.devnull, os.O_RDONLY); os.dup2(null, 0); os.close(null)
+        for fd, path in ((1, job["out"]), (2, job["err"])):
+            out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, fd); os.close(out)
+        sys.path[0] = job["cwd"]
+        sys.argv = [job["module"], *job["args"]]
+        runpy.run_module(job["module"], run_name="__main__", alter_sys=True)
+        sys.exit(0)
+    answer.write(json.dumps({"pid": pid}) + "\n")
+    _, status = os.waitpid(pid, 0)
+    answer.write(json.dumps({"rc": os.waitstatus_to_exitcode(status)}) + "\n")
+"""
+
+
+class _Zygote:
+    def __init__(self):
+        paths = [p for p in sys.path if p]
+        self.pythonpath = os.environ.get("PYTHONPATH")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE, json.dumps(paths), json.dumps(PRELOAD)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        self.lock = threading.Lock()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def _answer(self, deadline: float | None) -> dict:
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([self.process.stdout], [], [], wait)
+        if not ready:
+            raise TimeoutError
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the tests' build zygote ended")
+        return json.loads(line)
+
+    def run(self, module: str, args: list[str], cwd: Path, env: dict[str, str],
+            timeout: float | None) -> subprocess.CompletedProcess:
+        with self.lock, tempfile.TemporaryDirectory(prefix="zygote-") as tmp:
+            out, err = Path(tmp) / "out", Path(tmp) / "err"
+            job = {"module": module, "args": args, "cwd": str(cwd), "env": env,
+                   "out": str(out), "err": str(err)}
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+            pid = self._answer(None)["pid"]
+            deadline = None if timeout is None else time.monotonic() + timeout
+            try:
+                code = self._answer(deadline)["rc"]
+            except TimeoutError:
+                os.kill(pid, signal.SIGKILL)
+                self._answer(None)
+                raise subprocess.TimeoutExpired([module, *args], timeout,
+                                                out.read_text(), err.read_text()) from None
+            return subprocess.CompletedProcess([sys.executable, "-m", module, *args], code,
+                                               out.read_text(errors="replace"),
+                                               err.read_text(errors="replace"))
+
+
+_zygote: _Zygote | None = None
+
+
+def run(argv: list[str], *, cwd: Path | str | None = None, env: dict[str, str] | None = None,
+        timeout: float | None = None, capture_output: bool = True,
+        text: bool = True) -> subprocess.CompletedProcess:
+    """`subprocess.run(argv, capture_output=True, text=True, ...)` for `python -m mkdocs` and
+    `python -m commsite.cli`, through the worker's zygote; other commands as they are."""
+    global _zygote
+    assert capture_output and text, "the zygote's builds give their output as text"
+    env = dict(os.environ if env is None else env)
+    forkable = (len(argv) > 2 and argv[0] == sys.executable and argv[1] == "-m"
+                and argv[2] in MODULES and hasattr(os, "fork")
+                and env.get("PYTHONPATH") == os.environ.get("PYTHONPATH")
+                and env.get("NO_MKDOCS_2_WARNING"))
+    if not forkable:
+        return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=env,
+                              timeout=timeout)
+    if _zygote is None or not _zygote.alive():
+        _zygote = _Zygote()
+    return _zygote.run(argv[2], list(argv[3:]), Path(cwd or os.getcwd()).resolve(), env,
+                       timeout)
