@@ -67,7 +67,17 @@ def show_all(page) -> list[str]:
     while more.is_visible():
         before = page.locator("#communications > li").count()
         clicked = page.evaluate("() => Math.round(performance.now())")
+        clicks = page.evaluate("() => window.moreClicks")
         more.click()
+        # In full runs on a busy machine, about one run in two, one click that Playwright reports
+        # sent never reaches the button (a listener of the test's own on it does not run; the
+        # finder is idle and has everything it needs). Never seen in a test run alone. What the
+        # finder does with a click is what is tested, so a lost one is pressed again, once;
+        # a click that arrives and does nothing still fails below.
+        try:
+            page.wait_for_function("n => window.moreClicks > n", arg=clicks, timeout=3_000)
+        except Exception:
+            more.click()
         # more items, or the finder saying why not (then the test says it, not a timeout)
         try:
             page.wait_for_function(
