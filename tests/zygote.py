@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 # What a build imports before it reads a record (the heavy part of `-X importtime`): the
@@ -79,11 +77,7 @@ class _Zygote:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def _answer(self, deadline: float | None) -> dict:
-        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-        ready, _, _ = select.select([self.process.stdout], [], [], wait)
-        if not ready:
-            raise TimeoutError
+    def _answer(self) -> dict:
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError("the tests' build zygote ended")
@@ -97,15 +91,28 @@ class _Zygote:
                    "out": str(out), "err": str(err)}
             self.process.stdin.write(json.dumps(job) + "\n")
             self.process.stdin.flush()
-            pid = self._answer(None)["pid"]
-            deadline = None if timeout is None else time.monotonic() + timeout
+            pid = self._answer()["pid"]
+            # A build past its time is killed; the zygote then says how it ended, as always.
+            expired = threading.Event()
+
+            def expire() -> None:
+                expired.set()
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass  # it ended meanwhile
+
+            timer = threading.Timer(timeout, expire) if timeout is not None else None
+            if timer is not None:
+                timer.start()
             try:
-                code = self._answer(deadline)["rc"]
-            except TimeoutError:
-                os.kill(pid, signal.SIGKILL)
-                self._answer(None)
+                code = self._answer()["rc"]
+            finally:
+                if timer is not None:
+                    timer.cancel()
+            if expired.is_set():
                 raise subprocess.TimeoutExpired([module, *args], timeout,
-                                                out.read_text(), err.read_text()) from None
+                                                out.read_text(), err.read_text())
             return subprocess.CompletedProcess([sys.executable, "-m", module, *args], code,
                                                out.read_text(errors="replace"),
                                                err.read_text(errors="replace"))
