@@ -1,8 +1,8 @@
 """`python -m mkdocs build` for the tests, without importing MkDocs again for every build.
 
 A build of a small project spends most of its CPU importing MkDocs, Material, Markdown,
-jsonschema and commsite (about 0.75 s of 1.1 s here), and the tests build over a hundred
-projects a run. So each test worker keeps one process that has imported them (a zygote),
+jsonschema and commsite, and the tests build many small projects a run (the figures are in
+the notes of issue 12; benchmarks/suite_bench.py measures the suite). So each test worker keeps one process that has imported them (a zygote),
 and each build is a fork of it: still a process of its own, with its own working folder,
 environment, output, exit code and PDF workers, started as `python -m mkdocs` starts
 (`runpy`, as `-m` does), so a build cannot see what another build or the tests did.
@@ -67,7 +67,6 @@ for line in sys.stdin:
 class _Zygote:
     def __init__(self):
         paths = [p for p in sys.path if p]
-        self.pythonpath = os.environ.get("PYTHONPATH")
         self.process = subprocess.Popen(
             [sys.executable, "-c", ZYGOTE, json.dumps(paths), json.dumps(PRELOAD)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,

@@ -5,8 +5,9 @@ on 127.0.0.1 by a server these fixtures start and stop, and opened in Debian's C
 driven by Playwright: its headless shell (package chromium-headless-shell,
 /usr/lib/chromium/chromium-headless-shell, or $COMMSITE_CHROMIUM), the same Blink and V8 as
 /usr/bin/chromium without the browser's own user interface, which is what Playwright itself
-runs headless. It takes half the CPU the full browser takes for the same tests (the 52
-browser tests: 124 core-seconds and 68 s, against 256 and 139 s; see the notes of issue 12).
+runs headless. It takes about half the CPU the full browser takes for the same tests
+(`benchmarks/suite_bench.py tests/browser` with COMMSITE_CHROMIUM=/usr/bin/chromium beside
+it; the figures are in the notes of issue 12).
 A missing Chromium or axe-core is a failure with the command that installs it, never a skip.
 
 Expected values come from the records' own metadata, loaded by the core. The
