@@ -13,8 +13,8 @@ $(BIN)/mkdocs: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# axe-core and pa11y for the accessibility tests, at the versions package-lock.json pins
-# (.puppeteerrc.cjs: pa11y uses Debian's Chromium, puppeteer downloads no browser).
+# axe-core and HTML_CodeSniffer for the accessibility tests (injected into the pages in
+# Chromium), at the versions package-lock.json pins.
 node_modules/axe-core/axe.min.js: package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

@@ -15,7 +15,10 @@ import pytest
 from commsite.publish import STAGING_MARK, discard, publish, staging_dir
 
 from . import zygote
-from .sites import copy_build
+from .sites import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import write_corpus  # noqa: E402
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -47,17 +50,18 @@ def test_publish_swaps_and_discard_keeps_the_old_site(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def published(corpus_build, tmp_path_factory):
-    """A project of 60 records with PDFs, built once (the run's shared build, copied): the
-    site readers already have. Its PDFs render one at a time (pdf_workers: 1), so a build
-    that renders its 24 bulletins again is still rendering well after its first, even on a
-    machine so busy that this process wakes late (with 16 records on two workers it once
-    finished first)."""
-    project = copy_build(corpus_build, tmp_path_factory.mktemp("interrupt") / "project")
-    config = project / "mkdocs.yml"
+def published(tmp_path_factory):
+    """A project of 30 records with PDFs (benchmarks/corpus.py), built once: the site readers
+    already have. Its PDFs render one at a time (pdf_workers: 1), so a build that renders
+    its 12 bulletins again is still rendering, seconds after its first, when the test
+    stops it, even on a machine so busy that this process wakes late (with 16 records on
+    two workers it once finished first)."""
+    config = write_corpus(30, tmp_path_factory.mktemp("interrupt") / "project")
     config.write_text(config.read_text().replace("      pdf: true\n",
                                                  "      pdf: true\n      pdf_workers: 1\n"))
-    return project
+    result = zygote.run(build_cmd(config.parent), capture_output=True, text=True, env=ENV)
+    assert result.returncode == 0, result.stderr
+    return config.parent
 
 
 def wait_for(process: subprocess.Popen, found, limit: float = 60):
@@ -88,7 +92,7 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     build = subprocess.Popen(build_cmd(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env=ENV)
     # Part-way: the build writes its staging folder and the first new PDF is in the cache,
-    # with more to come (24 bulletins, a PDF each).
+    # with more to come (12 bulletins, a PDF each).
     staging = wait_for(build, lambda: next(project.glob(f"site{STAGING_MARK}*"), None))
     assert staging is not None, "the build never started writing"
     assert wait_for(build, lambda: set(cache.glob("*.pdf")) - cached), \
@@ -100,7 +104,7 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     assert digest(site) == before
 
     # The next build cleans up what the killed one left, and publishes. All bulletins but one
-    # are as they were (their PDFs are in the cache), so it renders one PDF, not 24 again.
+    # are as they were (their PDFs are in the cache), so it renders one PDF, not 12 again.
     kept, *undone = originals
     for record in undone:
         record.write_text(originals[record])

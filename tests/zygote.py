@@ -23,15 +23,20 @@ import tempfile
 import threading
 from pathlib import Path
 
-# What a build imports before it reads a record (the heavy part of `-X importtime`): the
-# libraries only. Not commsite, whose modules keep state made when imported (the template
-# cache's folder, from TMPDIR) that a build must make from its own environment; and not
-# the modules run as __main__ (runpy warns when they are already imported).
+# What a build imports before it reads a record (the heavy part of `-X importtime`), commsite
+# included (its modules make nothing from the environment when imported: the template
+# cache's folder, from TMPDIR, is found at first use, in the build). Not the modules run
+# as __main__ (runpy warns when they are already imported).
 PRELOAD = ("click", "mkdocs.commands.build", "mkdocs.commands.serve", "mkdocs.config.defaults",
            "mkdocs.structure.files", "mkdocs.structure.pages", "mkdocs.livereload",
            "jinja2", "markdown", "markdown.extensions.toc", "markdown.extensions.tables",
+           "markdown.extensions.extra", "markdown.extensions.admonition",
+           "markdown.extensions.codehilite", "markdown.extensions.md_in_html",
+           "markdown.extensions.sane_lists", "pygments", "pygments.formatters.html",
            "pymdownx", "jsonschema", "yaml", "slugify", "breame", "defusedxml", "nh3",
-           "tinycss2", "multiprocessing", "concurrent.futures", "difflib")
+           "tinycss2", "multiprocessing", "concurrent.futures", "difflib", "PIL.Image", "pypdf",
+           "material", "pagefind_bin", "commsite.plugin.plugin", "commsite.hosts.zensical",
+           "commsite.project")
 MODULES = ("mkdocs", "commsite.cli")
 
 ZYGOTE = r"""
@@ -39,6 +44,8 @@ import json, os, runpy, sys, tempfile, time
 sys.path[:0] = json.loads(sys.argv[1])
 for name in json.loads(sys.argv[2]):
     __import__(name)
+import importlib.metadata
+importlib.metadata.entry_points()  # MkDocs looks up its plugins and themes here
 answer = os.fdopen(os.dup(1), "w", buffering=1)
 for line in sys.stdin:
     job = json.loads(line)

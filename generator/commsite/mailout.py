@@ -25,6 +25,7 @@ written out after its text.
 from __future__ import annotations
 
 import textwrap
+from functools import cache
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -156,16 +157,17 @@ def bulletin_emails(record: Record, catalogue: Catalogue,
             text_path: email_text(record, catalogue, has_pdf)}
 
 
+@cache
 def _environment() -> Environment:
+    # Made at first use, not on import: the template cache's folder comes from the
+    # environment (TMPDIR) of the build that uses it.
     # email.txt is plain text: escaping it for HTML would print '&amp;' to readers.
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)),
-                       autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       keep_trailing_newline=True, bytecode_cache=template_cache())
-
-
-_ENV = _environment()
-_ENV.filters["long_date"] = long_date
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                      autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True, bytecode_cache=template_cache())
+    env.filters["long_date"] = long_date
+    return env
 
 
 def _context(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record], bool],
@@ -193,7 +195,7 @@ def email_html(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record],
     style = styles(catalogue.settings.brand_colour)
     body = _Restyler(lambda href: _resolve(href, page, relative(record.url, here)), style,
                      own_image=lambda src: _own_image(src, site_url)).convert(record.body.html)
-    return _ENV.get_template("email.html").render(
+    return _environment().get_template("email.html").render(
         **_context(record, catalogue, has_pdf, link), style=style, body=body,
         cell=lambda name, gap="callout_gap": cell(style, name, gap), cell_close=CELL_CLOSE,
         image_source=_origin(site_url) or "'self'")
@@ -209,7 +211,7 @@ def email_text(record: Record, catalogue: Catalogue, has_pdf: Callable[[Record],
 
     page = link(record.url)
     body = _TextWriter(lambda href: _resolve(href, page, page)).convert(record.body.html)
-    return _ENV.get_template("email.txt").render(
+    return _environment().get_template("email.txt").render(
         **_context(record, catalogue, has_pdf, link), body=body,
         wrap=lambda text, indent="": textwrap.fill(
             " ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent,

@@ -38,6 +38,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL = "/__tests__/axe.min.js"  # served from our origin: the site's CSP allows only 'self'
+# The second engine: HTML_CodeSniffer, as pa11y ships it, run in the same pages.
+HTMLCS = ROOT / "node_modules" / "@pa11y" / "html_codesniffer" / "build" / "HTMLCS.js"
+HTMLCS_URL = "/__tests__/HTMLCS.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FACETS = ("audience", "type", "topic", "month", "status")
 PAGE_SIZE = 12
@@ -112,8 +115,9 @@ def example(example_build, tmp_path_factory) -> Example:
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path):
-        if path.split("?")[0] == AXE_URL:
-            return str(AXE)
+        tool = {AXE_URL: AXE, HTMLCS_URL: HTMLCS}.get(path.split("?")[0])
+        if tool is not None:
+            return str(tool)
         return super().translate_path(path)
 
     def log_message(self, *args):
@@ -198,7 +202,8 @@ def open_page(browser, base_url):
     assert [e for _, errors in opened for e in errors.errors] == []
 
 
-def require_axe() -> Path:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` in {ROOT}", pytrace=False)
-    return AXE
+def require_tools() -> None:
+    for tool in (AXE, HTMLCS):
+        if not tool.is_file():
+            pytest.fail(f"{tool.name} is missing at {tool}: run `npm ci` in {ROOT}",
+                        pytrace=False)
