@@ -225,8 +225,13 @@ def test_the_key_changes_with_everything_that_shapes_the_pdf(tmp_path, monkeypat
     changed["old note"] = key_of(root, old_after_months=10_000)  # no longer "old"
     write(root, "bulletins/images/chart.png", png(5, 5))
     changed["image bytes"] = key_of(root)
+    # An attachment is named in the PDF with its format and size ("1 KB"), not drawn: other
+    # bytes of that size make the same PDF (so a build never reads a big file through); a
+    # size the PDF shows otherwise ("5 KB") makes another.
     write(root, "bulletins/files/notes.txt", "Version 2 notes.")
-    changed["attachment bytes"] = key_of(root)
+    assert key_of(root) == changed["image bytes"]
+    write(root, "bulletins/files/notes.txt", "Version 2 notes. " * 300)
+    changed["attachment size"] = key_of(root)
     write(root, "bulletins/2018-07-12-la-bulletin.md", IMAGE_BULLETIN.replace("July edition",
                                                                               "July issue"))
     changed["record text"] = key_of(root)

@@ -194,7 +194,10 @@ def print_job(record, catalogue) -> PrintJob:
     for part in (renderer_fingerprint(), html):
         digest.update(part.encode())
         digest.update(b"\0")
-    for local in record.local_files:  # images, attachments, slides
+    # The images are drawn into the PDF: their bytes shape it. Attachments and slides are
+    # only named in it, with their format, size and pages, which the print HTML holds:
+    # their bytes are not read, so a 2 GB recording costs a build no reading.
+    for local in record.images:
         digest.update(f"{local.rel}\0{file_digest(local.path)}\0".encode())
     folder = str(record.folder)
     allowed = (folder,)
