@@ -428,6 +428,28 @@ def test_weasyprint_is_imported_in_the_workers_only(tmp_path):
     assert "weasyprint in host: False" in result.stdout
 
 
+def test_the_workers_process_loads_weasyprint_without_asking_the_c_toolchain(tmp_path):
+    """cffi would ask ctypes.util.find_library (ldconfig, a C compiler, the linker: some fifty
+    processes) for each bare library name WeasyPrint tries first; the preload loads them by
+    soname without asking, and leaves find_library as it found it."""
+    script = (
+        "import ctypes.util, sys\n"
+        "asked = []\n"
+        "def find_library(name):\n"
+        "    asked.append(name)\n"
+        "    return None\n"
+        "ctypes.util.find_library = find_library\n"
+        "import commsite.pdf.preload\n"
+        "from weasyprint import HTML\n"
+        f"HTML(string='<p>Hello</p>').write_pdf({str(tmp_path / 'hello.pdf')!r})\n"
+        "print(asked, ctypes.util.find_library is find_library)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]", "True"]
+    assert "Hello" in text_of(tmp_path / "hello.pdf")
+
+
 # --- End to end: what `mkdocs build` prints and publishes ----------------------------------
 
 
