@@ -7,6 +7,7 @@ the example site (the session's build) and over a project whose webinar uses eve
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from pathlib import Path
@@ -169,12 +170,34 @@ def annotations(path: Path) -> list[str]:
                 if annot.get("/Subtype") == "/Link" and "/A" in annot and "/URI" in annot.A]
 
 
-def assert_parity(site: Path) -> int:
+def _article(page: Path):
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(
+        "article.comms-record")
+
+
+def _shown(article) -> str:
+    """The article without its hidden parts (the search index's sort keys and spellings,
+    which a new record elsewhere renumbers): what `pieces` and `leaving_links` can read."""
+    article = copy.copy(article)
+    for hidden in article.select("[hidden]"):
+        hidden.decompose()
+    return str(article)
+
+
+def assert_parity(site: Path, checked_in: Path | None = None) -> int:
+    """Every record's PDF says what its page says; with `checked_in` (another build whose
+    parity is asserted on its own), a record whose PDF and page article (its shown parts,
+    what is compared) are that build's, byte for byte, is left out: the same text was
+    compared there."""
     checked = 0
     for page, pdf in records_of(site):
+        article = _article(page)
+        if checked_in is not None:
+            other_page, other_pdf = (checked_in / f.relative_to(site) for f in (page, pdf))
+            if (other_pdf.is_file() and other_pdf.read_bytes() == pdf.read_bytes()
+                    and other_page.is_file() and _shown(_article(other_page)) == _shown(article)):
+                continue
         here = page_url(site, page)
-        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(
-            "article.comms-record")
         links = leaving_links(article, here, here + pdf.name)
         text = reading_text(pdf)
         for piece in pieces(article):
@@ -190,9 +213,11 @@ def test_example_site_pdfs_say_what_their_pages_say_and_link_where_they_link(exa
     assert assert_parity(site) >= 20
 
 
-def test_a_record_with_every_field_says_it_all_in_its_pdf(every_field):
+def test_a_record_with_every_field_says_it_all_in_its_pdf(every_field, example):
     _, site = every_field
-    assert_parity(site)
+    # The new webinar and the records it changes; the rest are the example's own, compared
+    # by the test above.
+    assert assert_parity(site, checked_in=example.site) >= 1
     pdf = site / "webinars/2018-06-20-every-field/2018-06-20-every-field.pdf"
     text = reading_text(pdf)
     for piece in ("Action required by 1 July 2018", "Tell us which Portal reports you use.",
