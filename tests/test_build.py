@@ -61,8 +61,8 @@ def test_every_record_has_a_page_and_a_pdf_with_its_title(built):
         pdf = site / record.pdf_url
         assert pdf.read_bytes()[:5] == b"%PDF-"
         reader = PdfReader(pdf)
-        text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-        assert record.title in text
+        first_page = " ".join(reader.pages[0].extract_text().split())
+        assert record.title in first_page  # where a reader opening it looks
         assert reader.metadata.title == record.title
         assert reader.trailer["/Root"]["/Lang"] == "en"
 
