@@ -263,6 +263,9 @@ def test_a_zensical_build_killed_outright_takes_zensical_and_pagefind_with_it(tm
     import time
 
     project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"  # no PDFs: what is stopped here is Zensical and Pagefind
+    config.write_text(config.read_text().replace(
+        "      old_after_months: 12\n", "      old_after_months: 12\n      pdf: false\n"))
     fake = tmp_path / "fake"
     (fake / "zensical").mkdir(parents=True)
     (fake / "zensical" / "__init__.py").write_text("")
