@@ -9,8 +9,8 @@ WeasyPrint itself and reports the error as its record's message.
 On Linux, WeasyPrint loads each of its libraries (GObject, Pango, HarfBuzz, fontconfig)
 by trying several names, the bare one ("pango-1.0") first. cffi answers a bare name it
 cannot open by asking `ctypes.util.find_library`, which runs `ldconfig -p`, then a C
-compiler and the linker, for each name: some fifty processes before the first PDF, a
-third of WeasyPrint's import time. Its answer on Linux is a soname that WeasyPrint tries
+compiler and the linker, for each name: some fifty processes before the first PDF,
+about a quarter of WeasyPrint's import time. Its answer on Linux is a soname that WeasyPrint tries
 itself next in any case ("libpango-1.0.so.0", found through the same loader cache), so
 during the import the question is skipped; elsewhere (macOS paths) it is asked as usual.
 """
