@@ -64,5 +64,5 @@ def unusual(tmp_path_factory) -> Built:
 def corpus_build(tmp_path_factory) -> Built:
     """A generated project of 60 records (benchmarks/corpus.py), without PDFs, built once for
     the run: the site that concurrent builds must leave whole (copy it)."""
-    yield from _shared(build_once("corpus-60", lambda dest: write_corpus(60, dest, pdf=False).parent,
-                                  tmp_path_factory))
+    yield from _shared(build_once(
+        "corpus-60", lambda dest: write_corpus(60, dest, pdf=False).parent, tmp_path_factory))
