@@ -204,13 +204,27 @@ def key_of(root: Path, slug: str = "2018-07-12-la-bulletin", **options) -> str:
 
 IMAGE_BULLETIN = BULLETIN.replace("topics: [Anti-spoofing, Portal]\n", (
     "topics: [Anti-spoofing, Portal]\nattachments:\n  - file: files/notes.txt\n"
-    "    title: Release notes\n")) + "\n![A grey square](images/chart.png)\n"
+    "    title: Release notes\n  - file: files/minutes.pdf\n    title: Minutes\n"
+)) + "\n![A grey square](images/chart.png)\n"
+
+
+def blank_pdf(pages: int) -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf, out = pikepdf.new(), io.BytesIO()
+    for _ in range(pages):
+        pdf.add_blank_page()
+    pdf.save(out)
+    return out.getvalue()
 
 
 def test_the_key_changes_with_everything_that_shapes_the_pdf(tmp_path, monkeypatch):
     root = project(tmp_path, {"bulletins/2018-07-12-la-bulletin.md": IMAGE_BULLETIN,
                               "bulletins/images/chart.png": png(),
-                              "bulletins/files/notes.txt": "Version 1 notes."})
+                              "bulletins/files/notes.txt": "Version 1 notes.",
+                              "bulletins/files/minutes.pdf": blank_pdf(1)})
     base = key_of(root)
     # Unrelated: the pool, the time limit, another record. The PDF would be the same.
     assert key_of(root, pdf_workers=7, pdf_timeout=5) == base
@@ -232,6 +246,10 @@ def test_the_key_changes_with_everything_that_shapes_the_pdf(tmp_path, monkeypat
     assert key_of(root) == changed["image bytes"]
     write(root, "bulletins/files/notes.txt", "Version 2 notes. " * 300)
     changed["attachment size"] = key_of(root)
+    # A PDF attachment is named with its pages too ("PDF, 1 KB, 2 pages").
+    assert len(blank_pdf(1)) // 1024 == len(blank_pdf(2)) // 1024 == 0  # both "1 KB"
+    write(root, "bulletins/files/minutes.pdf", blank_pdf(2))
+    changed["attachment pages"] = key_of(root)
     write(root, "bulletins/2018-07-12-la-bulletin.md", IMAGE_BULLETIN.replace("July edition",
                                                                               "July issue"))
     changed["record text"] = key_of(root)
