@@ -8,8 +8,6 @@ records themselves (loaded by the core), never from numbers typed in here.
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 import os
 import re
 import shutil

@@ -4,7 +4,6 @@ the same in `commsite check`, `mkdocs build` and `mkdocs serve`; defaults declar
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 

@@ -2,10 +2,11 @@
 
 A build of a small project spends most of its CPU importing MkDocs, Material, Markdown,
 jsonschema and commsite, and the tests build many small projects a run (the figures are in
-the notes of issue 12; benchmarks/suite_bench.py measures the suite). So each test worker keeps one process that has imported them (a zygote),
-and each build is a fork of it: still a process of its own, with its own working folder,
-environment, output, exit code and PDF workers, started as `python -m mkdocs` starts
-(`runpy`, as `-m` does), so a build cannot see what another build or the tests did.
+the notes of issue 12; benchmarks/suite_bench.py measures the suite). So each test worker
+keeps one process that has imported them (a zygote), and each build is a fork of it: still a
+process of its own, with its own working folder, environment, output, exit code and PDF
+workers, started as `python -m mkdocs` starts (`runpy`, as `-m` does), so a build cannot see
+what another build or the tests did.
 
 Only a build run to its end goes this way (`run`, as `subprocess.run`): a test that signals,
 kills or watches its build as a process starts it with `subprocess` itself. A build whose

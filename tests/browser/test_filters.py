@@ -117,11 +117,6 @@ def listed_on_every_page(page, url: str) -> list[str]:
         page.goto(following.evaluate("a => a.href"))
 
 
-def select_state(page) -> dict[str, str]:
-    return {name: page.locator(f'#comms-filters select[name="{name}"]').input_value()
-            for name in FACETS}
-
-
 def query_state(url: str) -> dict[str, str]:
     query = parse_qs(urlsplit(url).query)
     return {name: query[name][0] for name in FACETS if name in query}
