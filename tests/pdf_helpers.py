@@ -17,6 +17,7 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
@@ -140,8 +141,21 @@ def record(site: Site, slug: str):
     return next(r for r in site.records if r.slug == slug)
 
 
-def text_of(path: Path) -> str:
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+def page_texts(path: Path | bytes) -> list[str]:
+    """Each page's text as PDFium reads it back, line by line as printed (a hyphen that PDFium
+    marks as ending a line reads as the hyphen and the line break it is). PDFium, not pypdf:
+    the same lines, read some twenty times faster."""
+    pdf = pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
+    try:
+        return [pdf[i].get_textpage().get_text_bounded().replace("\r\n", "\n")
+                .replace("\x02", "-\n") for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def text_of(path: Path | bytes) -> str:
+    """The whole PDF's text, one space between words."""
+    return " ".join(" ".join(page_texts(path)).split())
 
 
 def every_byte(path: Path) -> bytes:

@@ -39,7 +39,7 @@ def event_of(path: Path):
 def calendar_links(site: Path, record) -> dict[str, str]:
     """href -> link text of the page's calendar links, hrefs resolved to site paths."""
     soup = BeautifulSoup((site / record.url / "index.html").read_text(encoding="utf-8"),
-                         "html.parser")
+                         "lxml")
     article = soup.select_one("article")
     return {posixpath.normpath(posixpath.join(record.url, a["href"])): a.get_text(" ", strip=True)
             for a in article.find_all("a", type="text/calendar")}

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
 
 from commsite.records import load_records, topic_slug
 from commsite.settings import Settings
 
+from .pdf_helpers import text_of
 from .test_build import mkdocs_build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,10 +139,6 @@ def soup_of(site: Path, url: str) -> BeautifulSoup:
     return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
-def pdf_text(path: Path) -> str:
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
-
-
 def test_hostile_fields_are_text_everywhere(site):
     _, out, records = site
     record = next(r for r in records if r.slug == "2024-04-01-hostile")
@@ -157,7 +153,7 @@ def test_hostile_fields_are_text_everywhere(site):
     # The hostile topic is a label, its slug is letters only: no attribute breaks out.
     assert item["data-topics"] == "script-alert-2-script"
     assert HOSTILE_TOPIC in [a.get_text() for a in page.select(".comms-record__meta a")]
-    assert HOSTILE_TITLE in pdf_text(out / record.pdf_url)
+    assert HOSTILE_TITLE in text_of(out / record.pdf_url)
     for html in out.rglob("*.html"):
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         for el in soup.find_all(True):
@@ -189,7 +185,7 @@ def test_any_language_reaches_page_and_pdf(site):
         page = soup_of(out, record.url)
         assert page.select_one("article h1").get_text() == record.title
         assert record.summary in page.get_text()
-        text = pdf_text(out / record.pdf_url)
+        text = text_of(out / record.pdf_url)
         # Words a reader would search the PDF for (emoji aside: fonts vary).
         for word in record.title.replace("✉️", "").split()[:3]:
             assert word in text, (slug, word)
@@ -253,7 +249,7 @@ def test_every_optional_field_and_none(site):
     page = soup_of(out, minimal.url)
     assert page.select_one("article h1").get_text() == "Minimal"
     assert page.select_one(".comms-record__meta a[href*='topics/']") is None
-    assert "Minimal" in pdf_text(out / minimal.pdf_url)
+    assert "Minimal" in text_of(out / minimal.pdf_url)
 
 
 def test_the_site_carries_its_headers_for_netlify_cloudflare_and_apache(site):

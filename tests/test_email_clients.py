@@ -92,7 +92,7 @@ def test_emails_carry_the_action_its_deadline_the_pdf_and_attachments_at_absolut
                 assert (site / record.url / f"{record.slug}-deadline.ics").is_file()
                 checked += 1
         # The page's links from the body are the email's too, absolute.
-        page_html = BeautifulSoup((site / record.url / "index.html").read_text(), "html.parser")
+        page_html = BeautifulSoup((site / record.url / "index.html").read_text(), "lxml")
         for a in page_html.select(".comms-record__body a[href]"):
             if not a["href"].startswith("#"):
                 assert urljoin(page, a["href"]) in hrefs, a["href"]

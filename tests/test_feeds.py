@@ -210,7 +210,7 @@ def test_every_page_links_to_the_feeds_it_lists(example):
     for html in pages:
         url = html.parent.relative_to(site).as_posix()
         url = "" if url == "." else url + "/"
-        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "lxml")
         links = soup.head.find_all("link", rel="alternate", type="application/atom+xml")
         targets = {resolve(url + "index.html", l["href"]) for l in links}
         expected = {"feeds/all.atom"} | ({by_page[url]} if url in by_page else set())

@@ -133,8 +133,8 @@ def test_zensical_pages_carry_title_description_and_search_choices(example_hosts
     project, sites, _ = example_hosts
     site = sites["zensical"]
     record = next((site / "bulletins").glob("*/index.html"))
-    soup = BeautifulSoup(record.read_text(encoding="utf-8"), "html.parser")
-    mk = BeautifulSoup((sites["mkdocs"] / record.relative_to(site)).read_text(), "html.parser")
+    soup = BeautifulSoup(record.read_text(encoding="utf-8"), "lxml")
+    mk = BeautifulSoup((sites["mkdocs"] / record.relative_to(site)).read_text(), "lxml")
     assert soup.title.string == mk.title.string
     assert soup.select_one('meta[name="description"]')["content"] == \
         mk.select_one('meta[name="description"]')["content"]

@@ -50,7 +50,7 @@ def built(tmp_path_factory):
 
 
 def soup(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "lxml")
 
 
 def items(site: Path) -> dict[str, object]:
@@ -106,12 +106,12 @@ def test_the_preview_shows_drafts_with_a_banner(tmp_path):
     catalogue = Catalogue(load_records(settings), settings)
     draft = next(r for r in catalogue.records if r.draft)
     html = PageRenderer(catalogue, lambda r: None, lambda p: None).record(draft)
-    banner = BeautifulSoup(html, "html.parser").select_one(".comms-draft")
+    banner = BeautifulSoup(html, "lxml").select_one(".comms-draft")
     assert "shown only in the preview" in banner.get_text()
     # A scheduled record is shown too, with its own banner (and only in the preview).
     scheduled = next(r for r in catalogue.records if r.title == "September bulletin")
     banner = BeautifulSoup(PageRenderer(catalogue, lambda r: None, lambda p: None)
-                           .record(scheduled), "html.parser").select_one(".comms-scheduled")
+                           .record(scheduled), "lxml").select_one(".comms-scheduled")
     assert banner.select_one(".admonition-title").get_text() == \
         f"Scheduled: publishes on {long_date(scheduled.date)}"
     assert catalogue.status(scheduled) == ("scheduled",)

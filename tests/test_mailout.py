@@ -29,7 +29,7 @@ def bulletins(settings, records):
 def email(site, record) -> tuple[BeautifulSoup, str, str]:
     raw = (site / record.url / "email.html").read_text(encoding="utf-8")
     text = (site / record.url / "email.txt").read_text(encoding="utf-8")
-    return BeautifulSoup(raw, "html.parser"), raw, text
+    return BeautifulSoup(raw, "lxml"), raw, text
 
 
 def headings(record) -> list[str]:

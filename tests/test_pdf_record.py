@@ -1,6 +1,6 @@
 """The PDF is the record: everything the page says, with working links and valid tags.
 
-Read back as a reader gets it: the page's HTML (BeautifulSoup), the PDF's text (pypdf),
+Read back as a reader gets it: the page's HTML (BeautifulSoup), the PDF's text (PDFium),
 its link annotations and structure tree (pikepdf, through tests/pdf_structure.py). Over
 the example site (the session's build) and over a project whose webinar uses every field.
 """
@@ -16,15 +16,14 @@ from urllib.parse import urldefrag, urljoin
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
 
 from commsite.colours import DEFAULT_BRAND_COLOUR, contrast_on_white, rgb
 from commsite.pdf import tagging
 from commsite.project import ProjectError, settings_from_options
 from commsite.site import BRAND_CSS, NO_SITE_URL
 
-from .pdf_helpers import (ROOT, build, every_byte, mkdocs_build, png, project, record, text_of,
-                          write)
+from .pdf_helpers import (ROOT, build, every_byte, mkdocs_build, page_texts, png, project,
+                          record, text_of, write)
 from .pdf_structure import problems, walk
 from .sites import copy_project, with_pdf_cache
 
@@ -102,10 +101,10 @@ FURNITURE = re.compile(r"Page \d+ of \d+|(\s*(•|\d+\.)\s*)+")  # footer; list 
 
 
 def reading_text(path: Path) -> str:
-    """The PDF's text in reading order, as pypdf reads it back, less what repeats on every
+    """The PDF's text in reading order, as PDFium reads it back, less what repeats on every
     page (the running header, "Page N of M") and the list markers WeasyPrint draws after
     a page's text: so a paragraph that runs over a page break reads as one."""
-    pages = [page.extract_text().splitlines() for page in PdfReader(path).pages]
+    pages = [text.splitlines() for text in page_texts(path)]
     header = pages[0][0]
     lines = [line for page in pages for line in page
              if line.strip() != header and not FURNITURE.fullmatch(line.strip())]
@@ -171,7 +170,7 @@ def annotations(path: Path) -> list[str]:
 
 
 def _article(page: Path):
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select_one(
         "article.comms-record")
 
 
@@ -398,7 +397,7 @@ def test_every_page_of_the_site_takes_the_brand_colour(example):
     css = (site / BRAND_CSS).read_text(encoding="utf-8")
     assert f"--md-primary-fg-color: {DEFAULT_BRAND_COLOUR};" in css
     for page in (site / "index.html", site / "bulletins/2018-07-12-la-bulletin/index.html"):
-        links = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+        links = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select(
             "link[rel=stylesheet]")
         hrefs = [urljoin(page_url(site, page), link["href"]) for link in links]
         assert SITE_URL + BRAND_CSS in hrefs, page

@@ -121,7 +121,7 @@ def test_american_spellings_of_a_records_words_are_indexed_and_shown_to_nobody(e
     british = 0
     for record in (r for r in example.records if not r.draft):
         fragment = pages[f"/{record.url}"]
-        page = BeautifulSoup((example.site / record.url / "index.html").read_text(), "html.parser")
+        page = BeautifulSoup((example.site / record.url / "index.html").read_text(), "lxml")
         article = page.select_one("article.comms-record")
         hidden = article.select_one(".comms-spellings")
         seen = " ".join(el.get_text(" ") for el in article.find_all(string=True)

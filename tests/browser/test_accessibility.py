@@ -4,14 +4,13 @@ HTML the server sends: tests/test_build.py reads them.)"""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
+from ..pdf_helpers import page_texts
 from .conftest import AXE_TAGS, AXE_URL, FACETS, HTMLCS_URL, require_tools
 
 # What HTML_CodeSniffer finds in Material's own markup that our overrides cannot change,
@@ -200,8 +199,7 @@ def test_listings_print_without_filters_and_with_link_addresses(page, example):
 
 def printed_text(page) -> str:
     """The text of the page as Chromium prints it (its print stylesheet applied)."""
-    reader = PdfReader(io.BytesIO(page.pdf()))
-    return flat(" ".join(p.extract_text() for p in reader.pages))
+    return flat(" ".join(page_texts(page.pdf())))
 
 
 def flat(text: str) -> str:
