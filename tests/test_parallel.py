@@ -26,11 +26,13 @@ from corpus import write_corpus  # noqa: E402
 from commsite.project import load_project  # noqa: E402
 from commsite.records import load_records  # noqa: E402
 
+from . import zygote  # noqa: E402
+
 
 def python(code: str, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    done = zygote.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
+                      capture_output=True, text=True, timeout=300,
+                      env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert done.returncode == 0, done.stderr
     return done.stdout
 

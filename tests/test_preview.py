@@ -32,6 +32,7 @@ from commsite.headers import host_files
 
 from commsite import cli
 
+from . import zygote
 from .search_index import indexed
 from .test_build import ROOT, copy_project, mkdocs_build
 
@@ -164,10 +165,10 @@ def test_serve_shows_scheduled_records_with_a_banner_and_lists_them(tiny):
     server = Server(tiny, build_date="2018-07-10")
     try:
         july = server.wait_for("bulletins/2018-07-12-july/", "</html>", limit=180)
-        banner = BeautifulSoup(july, "html.parser").select_one(".comms-scheduled")
+        banner = BeautifulSoup(july, "lxml").select_one(".comms-scheduled")
         assert banner is not None and " ".join(banner.get_text(" ").split()).startswith(
             "Scheduled: publishes on 12 July 2018")
-        home = BeautifulSoup(server.wait_for("", "July bulletin"), "html.parser")
+        home = BeautifulSoup(server.wait_for("", "July bulletin"), "lxml")
         item = next(li for li in home.select("li[data-status]") if "July bulletin" in li.text)
         assert "scheduled" in item["data-status"].split() and "Scheduled" in item.text
         log = server.wait_for_log("publishes on")
@@ -217,7 +218,7 @@ def test_while_records_have_problems_every_page_answers_at_once_with_them(tiny):
             status, page, seconds = fetch(server.base + url)
             assert status == 503, url
             cells = [" ".join(td.get_text(" ").split())
-                     for td in BeautifulSoup(page, "html.parser").select("tbody td")]
+                     for td in BeautifulSoup(page, "lxml").select("tbody td")]
             assert cells == ["bulletins/2018-06-04-june.md", "4",
                              "audience : unknown key 'LA'; allowed: la, users"]
             assert "/livereload/" in page  # it reloads itself after the next build
@@ -340,7 +341,7 @@ def test_dirty_rebuilds_write_only_what_changed_and_match_a_full_build(tmp_path)
     config.write_text(config.read_text().replace("      old_after_months: 12\n",
                                                  "      old_after_months: 12\n      pdf: false\n"))
     dirty = tmp_path / "dirty"
-    run = subprocess.run([sys.executable, "-c", DIRTY_SESSION, str(config), str(dirty)],
+    run = zygote.run([sys.executable, "-c", DIRTY_SESSION, str(config), str(dirty)],
                          capture_output=True, text=True, env=ENV, timeout=600)
     assert run.returncode == 0, run.stderr
     steps = json.loads(run.stdout.strip().splitlines()[-1])
@@ -369,7 +370,7 @@ def test_dirty_rebuilds_write_only_what_changed_and_match_a_full_build(tmp_path)
     assert not (dirty / "notices/2017-12-06-send-sensitive-data-securely").exists()
 
     full = tmp_path / "full"
-    run = subprocess.run([sys.executable, "-c", FULL_PREVIEW, str(config), str(full)],
+    run = zygote.run([sys.executable, "-c", FULL_PREVIEW, str(config), str(full)],
                          capture_output=True, text=True, env=ENV, timeout=600)
     assert run.returncode == 0, run.stderr
     # The same site, file for file, and a search index of the same pages, words and

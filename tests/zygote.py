@@ -6,7 +6,8 @@ the notes of issue 12; benchmarks/suite_bench.py measures the suite). So each te
 keeps one process that has imported them (a zygote), and each build is a fork of it: still a
 process of its own, with its own working folder, environment, output, exit code and PDF
 workers, started as `python -m mkdocs` starts (`runpy`, as `-m` does), so a build cannot see
-what another build or the tests did.
+what another build or the tests did. A `python -c` script (a test's build in a process of
+its own, driven through MkDocs' API) is run the same way, in a `__main__` of its own.
 
 Only a build run to its end goes this way (`run`, as `subprocess.run`): a test that signals,
 kills or watches its build as a process starts it with `subprocess` itself. A build whose
@@ -41,7 +42,7 @@ PRELOAD = ("click", "mkdocs.commands.build", "mkdocs.commands.serve", "mkdocs.co
 MODULES = ("mkdocs", "commsite.cli")
 
 ZYGOTE = r"""
-import json, os, runpy, sys, tempfile, time
+import json, os, runpy, sys, tempfile, time, types
 sys.path[:0] = json.loads(sys.argv[1])
 for name in json.loads(sys.argv[2]):
     __import__(name)
@@ -63,8 +64,14 @@ for line in sys.stdin:
             out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(out, fd); os.close(out)
         sys.path[0] = job["cwd"]
-        sys.argv = [job["module"], *job["args"]]
-        runpy.run_module(job["module"], run_name="__main__", alter_sys=True)
+        if "code" in job:  # as `python -c <code> <args>`: a __main__ of its own
+            main = types.ModuleType("__main__")
+            sys.modules["__main__"] = main
+            sys.argv = ["-c", *job["args"]]
+            exec(compile(job["code"], "<string>", "exec"), main.__dict__)
+        else:
+            sys.argv = [job["module"], *job["args"]]
+            runpy.run_module(job["module"], run_name="__main__", alter_sys=True)
         sys.exit(0)
     answer.write(json.dumps({"pid": pid}) + "\n")
     _, status = os.waitpid(pid, 0)
@@ -90,12 +97,13 @@ class _Zygote:
             raise RuntimeError("the tests' build zygote ended")
         return json.loads(line)
 
-    def run(self, module: str, args: list[str], cwd: Path, env: dict[str, str],
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str],
             timeout: float | None) -> subprocess.CompletedProcess:
+        flag, what, *args = argv[1:]
         with self.lock, tempfile.TemporaryDirectory(prefix="zygote-") as tmp:
             out, err = Path(tmp) / "out", Path(tmp) / "err"
-            job = {"module": module, "args": args, "cwd": str(cwd), "env": env,
-                   "out": str(out), "err": str(err)}
+            job = {"module" if flag == "-m" else "code": what, "args": args, "cwd": str(cwd),
+                   "env": env, "out": str(out), "err": str(err)}
             self.process.stdin.write(json.dumps(job) + "\n")
             self.process.stdin.flush()
             pid = self._answer()["pid"]
@@ -118,9 +126,8 @@ class _Zygote:
                 if timer is not None:
                     timer.cancel()
             if expired.is_set():
-                raise subprocess.TimeoutExpired([module, *args], timeout,
-                                                out.read_text(), err.read_text())
-            return subprocess.CompletedProcess([sys.executable, "-m", module, *args], code,
+                raise subprocess.TimeoutExpired(argv, timeout, out.read_text(), err.read_text())
+            return subprocess.CompletedProcess(argv, code,
                                                out.read_text(errors="replace"),
                                                err.read_text(errors="replace"))
 
@@ -131,13 +138,15 @@ _zygote: _Zygote | None = None
 def run(argv: list[str], *, cwd: Path | str | None = None, env: dict[str, str] | None = None,
         timeout: float | None = None, capture_output: bool = True,
         text: bool = True) -> subprocess.CompletedProcess:
-    """`subprocess.run(argv, capture_output=True, text=True, ...)` for `python -m mkdocs` and
-    `python -m commsite.cli`, through the worker's zygote; other commands as they are."""
+    """`subprocess.run(argv, capture_output=True, text=True, ...)` for `python -m mkdocs`,
+    `python -m commsite.cli` and `python -c <code>`, through the worker's zygote; other
+    commands as they are."""
     global _zygote
     assert capture_output and text, "the zygote's builds give their output as text"
     env = dict(os.environ if env is None else env)
-    forkable = (len(argv) > 2 and argv[0] == sys.executable and argv[1] == "-m"
-                and argv[2] in MODULES and hasattr(os, "fork")
+    forkable = (len(argv) > 2 and argv[0] == sys.executable
+                and (argv[1] == "-m" and argv[2] in MODULES or argv[1] == "-c")
+                and hasattr(os, "fork")
                 and env.get("PYTHONPATH") == os.environ.get("PYTHONPATH")
                 and env.get("NO_MKDOCS_2_WARNING"))
     if not forkable:
@@ -145,5 +154,4 @@ def run(argv: list[str], *, cwd: Path | str | None = None, env: dict[str, str] |
                               timeout=timeout)
     if _zygote is None or not _zygote.alive():
         _zygote = _Zygote()
-    return _zygote.run(argv[2], list(argv[3:]), Path(cwd or os.getcwd()).resolve(), env,
-                       timeout)
+    return _zygote.run(list(argv), Path(cwd or os.getcwd()).resolve(), env, timeout)
