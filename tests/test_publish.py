@@ -51,12 +51,16 @@ def test_publish_swaps_and_discard_keeps_the_old_site(tmp_path):
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    """A project of 30 records with PDFs (benchmarks/corpus.py), built once: the site readers
-    already have. Its PDFs render one at a time (pdf_workers: 1), so a build that renders
-    its 12 bulletins again is still rendering, seconds after its first, when the test
-    stops it, even on a machine so busy that this process wakes late (with 16 records on
-    two workers it once finished first)."""
+    """The 12 bulletins of a 30-record corpus (benchmarks/corpus.py) with their PDFs, built
+    once: the site readers already have. Its PDFs render one at a time (pdf_workers: 1), so
+    a build that renders its 12 bulletins again is still rendering, seconds after its
+    first, when the test stops it, even on a machine so busy that this process wakes late
+    (with 16 records on two workers it once finished first). Only the bulletins: the
+    webinars' and notices' PDFs would be rendered once and never read."""
     config = write_corpus(30, tmp_path_factory.mktemp("interrupt") / "project")
+    for other in [*(config.parent / "webinars").glob("*.md"),
+                  *(config.parent / "content" / "notices").glob("*.md")]:
+        other.unlink()
     config.write_text(config.read_text().replace("      pdf: true\n",
                                                  "      pdf: true\n      pdf_workers: 1\n"))
     result = zygote.run(build_cmd(config.parent), capture_output=True, text=True, env=ENV)
