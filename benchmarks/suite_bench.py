@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/suite_bench.py [--runs 1] [pytest arguments, e.g. tests/browser]
 
-Runs `python -m pytest` (the README's `make test` without the install steps) and prints, per run,
+Runs `python -m pytest` (the README's `make test` without the install steps, with bytecode
+kept as it keeps it) and prints, per run,
 its wall time and the busy core-seconds of the whole machine over it (from /proc/stat: the
 suite's processes include Chromium, PDF workers and build processes that are not all reaped
 by pytest, so `time` sees only part of them), then the wall time against the 120 s target of
@@ -42,7 +43,8 @@ def main() -> None:
         busy0, steal0 = busy_jiffies()
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                               *pytest_args], cwd=ROOT, capture_output=True, text=True)
+                               *pytest_args], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})  # as make test
         wall = time.perf_counter() - start
         busy1, steal1 = busy_jiffies()
         busy, steal = (busy1 - busy0) / tick, (steal1 - steal0) / tick
