@@ -13,7 +13,6 @@ import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
-
 from playwright.sync_api import expect
 
 from commsite.records import topic_slug
@@ -304,8 +303,8 @@ def listed_in_files(example, url: str) -> list[str]:
         tree = lxml.html.fromstring((example.site / url / "index.html").read_bytes())
         assert not tree.xpath('//*[@id="communications"]/li[@hidden]'), url
         here = example.url(url)
-        items += [urljoin(here, href) for href in
-                  tree.xpath('//*[@id="communications"]/li//*[contains(@class, "comms-item__title")]/a/@href')]
+        titles = '//*[@id="communications"]/li//*[contains(@class, "comms-item__title")]/a/@href'
+        items += [urljoin(here, href) for href in tree.xpath(titles)]
         following = tree.xpath('//*[contains(@class, "comms-pages")]//a[@rel="next"]/@href')
         url = urlsplit(urljoin(here, following[0])).path.lstrip("/") if following else None
     return items
