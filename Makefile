@@ -35,8 +35,8 @@ site: system $(BIN)/mkdocs
 
 # Python may keep the compiled bytecode of commsite and of the tests (in __pycache__, which
 # git ignores) even where the environment sets PYTHONDONTWRITEBYTECODE: without it each
-# test worker compiles and rewrites every test module again (4.4 s a worker against 2.0 s)
-# and each build or server a test starts compiles commsite again.
+# test worker compiles and rewrites every test module again at its start, and each build
+# or server a test starts compiles commsite again (the figures are in issue 12's notes).
 test: system-tests $(BIN)/mkdocs node_modules/axe-core/axe.min.js
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
