@@ -446,7 +446,7 @@ def test_a_material_release_the_preview_does_not_know_stops_it_with_what_to_do(
         "`commsite serve --full`, which leaves the search to Material.")
 
 
-def test_a_search_plugin_without_what_the_preview_changes_stops_it(tmp_path):
+def test_a_search_plugin_without_what_the_preview_changes_stops_it(tmp_path, monkeypatch):
     from importlib.metadata import version
 
     from mkdocs.exceptions import PluginError
@@ -454,6 +454,9 @@ def test_a_search_plugin_without_what_the_preview_changes_stops_it(tmp_path):
     from commsite.plugin.preview import check_search
 
     plugin = material_search(tiny_project(tmp_path / "project"))
-    del plugin.search_index_prev  # as if a release renamed it
+    # As if a release renamed it. MkDocs keeps one instance of a plugin that has on_startup
+    # for the whole process (for `mkdocs serve`), so this one is every later test's too: the
+    # attribute comes back when the test ends.
+    monkeypatch.delattr(plugin, "search_index_prev")
     with pytest.raises(PluginError, match=r"its search plugin has no search_index_prev;"):
         check_search(plugin, version("mkdocs-material"))
