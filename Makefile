@@ -1,5 +1,7 @@
 # The two set-up commands of the README: `make site` and `make test`.
-PYTHON ?= python3
+# The Python .venv/ is made from: Debian's own when it can (tools/python says why).
+# Looked up when .venv/ is made, after tools/system-packages has run.
+PYTHON ?= $(shell tools/python)
 VENV := .venv
 BIN := $(VENV)/bin
 
