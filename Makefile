@@ -8,11 +8,13 @@ BIN := $(VENV)/bin
 .PHONY: site test serve clean system system-tests
 
 # A virtual environment with the package and its test tools, made once and
-# refreshed when pyproject.toml changes.
+# refreshed when pyproject.toml changes. --no-compile: pip would compile every module of
+# every package (about 3,500 files) one after another; Python compiles the ones a
+# build or test imports when it first imports them, and keeps them (see `test:`).
 $(BIN)/mkdocs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-compile -e '.[test]'
 	touch $@
 
 # axe-core and HTML_CodeSniffer for the accessibility tests (injected into the pages in
