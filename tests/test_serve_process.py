@@ -23,10 +23,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(root: Path, port: int) -> subprocess.Popen:
+def serve(root: Path, port: int, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "commsite.cli", "serve", "--dev-addr",
-                             f"127.0.0.1:{port}"], cwd=root, env=ENV, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                             f"127.0.0.1:{port}"], cwd=root, env=env or ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
 
 
 def until(condition, what: str, timeout: float = 120) -> None:
@@ -64,19 +65,35 @@ def test_a_busy_port_is_one_line(tmp_path):
         f"or preview at another port: commsite serve --dev-addr 127.0.0.1:{port + 1}"]
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
-def test_stopping_commsite_serve_stops_its_mkdocs_child(tmp_path, sig):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL],
+                         ids=["Ctrl-C", "TERM", "KILL"])
+def test_stopping_commsite_serve_stops_its_mkdocs_child_and_leaves_no_copy_of_the_site(
+        tmp_path, sig):
+    """However the preview is stopped (Ctrl-C in its terminal, which signals its whole
+    process group; TERM; or killed outright), mkdocs stops too, lets the port go and
+    deletes the copy of the site it served from a temporary folder."""
     root = mkdocs_project(tmp_path / "project", "      pdf: false\n")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     port = free_port()
-    command = serve(root, port)
+    command = serve(root, port, {**ENV, "TMPDIR": str(temporary)})
     try:
         until(lambda: answers(port), "the preview answered")
         children = Path(f"/proc/{command.pid}/task/{command.pid}/children").read_text().split()
         [child] = [int(pid) for pid in children]
-        command.send_signal(sig)
+        [served] = temporary.glob("mkdocs_*")
+        assert (served / "index.html").is_file(), "the preview serves a site built here"
+        if sig == signal.SIGINT:
+            os.killpg(command.pid, sig)  # as the terminal sends Ctrl-C
+        else:
+            command.send_signal(sig)
         command.wait(timeout=60)
         until(lambda: gone(child), "the mkdocs child stopped", timeout=60)
         until(lambda: not answers(port), "the port was let go", timeout=60)
+        until(lambda: not served.exists(), "the served copy of the site was deleted", timeout=60)
+        assert list(temporary.glob("mkdocs_*")) == []  # (the template cache stays, by design)
+        if sig != signal.SIGKILL:
+            assert command.returncode == 0, command.stderr.read()
     finally:
         if command.poll() is None:
             command.kill()

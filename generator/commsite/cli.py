@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from .blank import new_record
-from .children import die_with_parent
+from .children import die_with_parent, interrupt_with_parent
 from .hosts import HOSTS, installed, missing_message
 from .project import ProjectError, dev_addr, load_project
 from .settings import default_types
@@ -185,16 +185,26 @@ def run_mkdocs(command: str, args, extra_env: dict) -> int:
     if args.build_date:  # the build reads it from the environment (see settings.py)
         env["COMMSITE_BUILD_DATE"] = args.build_date
     cmd = [sys.executable, "-m", args.host, command, "-f", str(args.config), *args.mkdocs_args]
-    child = subprocess.Popen(cmd, env=env, preexec_fn=die_with_parent)
-    # Stopping commsite stops mkdocs: a TERM or HUP is passed on (and, on Linux, the kernel
-    # stops mkdocs even when commsite is killed outright), so no preview holds the port.
-    forward = lambda signum, frame: child.send_signal(signum)  # noqa: E731
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+    # Stopping commsite stops mkdocs, so no preview holds the port: Ctrl-C, TERM or HUP is
+    # passed on as one SIGINT, after which mkdocs cleans up (children.py says why), and a
+    # second stops it at once; on Linux the kernel interrupts mkdocs even when commsite is
+    # killed outright. mkdocs runs in a process group of its own, so that the terminal's
+    # Ctrl-C reaches it once, through us: a second SIGINT would cut its clean-up short.
+    child = subprocess.Popen(cmd, env=env, preexec_fn=interrupt_with_parent, process_group=0)
+    asked = []
+
+    def stop(signum, frame) -> None:
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL if asked else signal.SIGINT)
+        asked.append(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:
-            signal.signal(signum, forward)
+            signal.signal(signum, stop)
     try:
-        return child.wait()
-    except BaseException:  # Ctrl-C (the child had it too) or anything else: never leave it
+        code = child.wait()
+        return 128 - code if code < 0 else code  # killed by signal N: 128 + N, as shells say
+    except BaseException:  # anything else: never leave it
         child.kill()
         child.wait()
         raise
