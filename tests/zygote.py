@@ -31,14 +31,17 @@ from pathlib import Path
 # as __main__ (runpy warns when they are already imported).
 PRELOAD = ("click", "mkdocs.commands.build", "mkdocs.commands.serve", "mkdocs.config.defaults",
            "mkdocs.structure.files", "mkdocs.structure.pages", "mkdocs.livereload",
-           "jinja2", "markdown", "markdown.extensions.toc", "markdown.extensions.tables",
-           "markdown.extensions.extra", "markdown.extensions.admonition",
+           "colorama", "jinja2", "markdown", "markdown.extensions.toc",
+           "markdown.extensions.tables", "markdown.extensions.extra",
+           "markdown.extensions.abbr", "markdown.extensions.attr_list",
+           "markdown.extensions.def_list", "markdown.extensions.fenced_code",
+           "markdown.extensions.footnotes", "markdown.extensions.admonition",
            "markdown.extensions.codehilite", "markdown.extensions.md_in_html",
            "markdown.extensions.sane_lists", "pygments", "pygments.formatters.html",
            "pymdownx", "jsonschema", "yaml", "slugify", "breame", "defusedxml", "nh3",
            "tinycss2", "multiprocessing", "concurrent.futures", "difflib", "PIL.Image", "pypdf",
-           "material", "pagefind_bin", "commsite.plugin.plugin", "commsite.hosts.zensical",
-           "commsite.project")
+           "pypdf.filters", "material", "material.templates", "pagefind_bin",
+           "commsite.plugin.plugin", "commsite.hosts.zensical", "commsite.project")
 MODULES = ("mkdocs", "commsite.cli")
 
 ZYGOTE = r"""
@@ -48,6 +51,8 @@ for name in json.loads(sys.argv[2]):
     __import__(name)
 import importlib.metadata
 importlib.metadata.entry_points()  # MkDocs looks up its plugins and themes here
+import PIL.Image
+PIL.Image.init()  # Pillow imports its image plugins at the first image a build opens
 answer = os.fdopen(os.dup(1), "w", buffering=1)
 for line in sys.stdin:
     job = json.loads(line)
