@@ -97,3 +97,42 @@ def test_stopping_commsite_serve_stops_its_mkdocs_child_and_leaves_no_copy_of_th
     finally:
         if command.poll() is None:
             command.kill()
+
+
+def test_a_preview_that_does_not_stop_when_asked_is_killed_at_the_second_signal(tmp_path):
+    """The first Ctrl-C or TERM reaches mkdocs as one SIGINT, which it may take a while to
+    act on (or never, if stuck in its clean-up): a second one kills it, and commsite ends
+    with 128 + 9, as a shell reports a killed command. Never a hang. Here mkdocs is a
+    stand-in (as properdocs) that notes the SIGINT and goes on waiting."""
+    root = mkdocs_project(tmp_path / "project", "      pdf: false\n")
+    fake = tmp_path / "fake" / "properdocs"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    noted = tmp_path / "noted"
+    (fake / "__main__.py").write_text(
+        "import pathlib, signal, time\n"
+        f"note = pathlib.Path({str(noted)!r})\n"
+        "signal.signal(signal.SIGINT, lambda *_: note.write_text('SIGINT'))\n"
+        "note.write_text('started')\n"
+        "time.sleep(3600)\n")
+    env = {**ENV, "PYTHONPATH": os.pathsep.join([str(fake.parent), *sys.path])}
+    command = subprocess.Popen([sys.executable, "-m", "commsite.cli", "serve", "--host",
+                                "properdocs", "--dev-addr", f"127.0.0.1:{free_port()}"],
+                               cwd=root, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    child = None
+    try:
+        until(lambda: noted.exists() and noted.read_text() == "started", "the stand-in started")
+        [child] = [int(pid) for pid in
+                   Path(f"/proc/{command.pid}/task/{command.pid}/children").read_text().split()]
+        command.send_signal(signal.SIGTERM)
+        until(lambda: noted.read_text() == "SIGINT", "the first signal reached it as SIGINT")
+        assert command.poll() is None and not gone(child), "one signal: it may clean up"
+        command.send_signal(signal.SIGTERM)
+        assert command.wait(timeout=60) == 128 + signal.SIGKILL, command.stderr.read()
+        until(lambda: gone(child), "the stand-in was killed", timeout=60)
+    finally:
+        if command.poll() is None:
+            command.kill()
+        if child is not None and not gone(child):
+            os.kill(child, signal.SIGKILL)  # what a failure left: not for an hour
