@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 
 # A virtual environment with the package and its test tools, made once and
 # refreshed when pyproject.toml changes. --no-compile: pip would compile every module of
-# every package (about 3,500 files) one after another; Python compiles the ones a
+# every package one after another; Python compiles the ones a
 # build or test imports when it first imports them, and keeps them (see `test:`).
 $(BIN)/mkdocs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
