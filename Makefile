@@ -8,13 +8,17 @@ BIN := $(VENV)/bin
 .PHONY: site test serve clean system system-tests
 
 # A virtual environment with the package and its test tools, made once and
-# refreshed when pyproject.toml changes. --no-compile: pip would compile every module of
-# every package one after another; Python compiles the ones a
-# build or test imports when it first imports them, and keeps them (see `test:`).
+# refreshed when pyproject.toml changes. The venv's own pip installs uv, and uv installs
+# the rest: it asks the index for every package at once and unpacks the wheels side by
+# side, where pip does each in turn (on a fresh clone here pip took about four times as
+# long: benchmarks/setup_bench.py). uv, like pip --no-compile, leaves the bytecode to Python,
+# which compiles the modules a build or test imports when it first imports them, and keeps
+# them (see `test:`). uv>=0.13: the release this set-up is tested with (`uv pip install
+# --python`); <1: a major release may change the `uv pip` interface.
 $(BIN)/mkdocs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --no-compile -e '.[test]'
+	$(BIN)/pip install --quiet 'uv>=0.13,<1'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
 	touch $@
 
 # axe-core and HTML_CodeSniffer for the accessibility tests (injected into the pages in
