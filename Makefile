@@ -8,17 +8,9 @@ BIN := $(VENV)/bin
 .PHONY: site test serve clean system system-tests
 
 # A virtual environment with the package and its test tools, made once and
-# refreshed when pyproject.toml changes. The venv's own pip installs uv, and uv installs
-# the rest: it asks the index for every package at once and unpacks the wheels side by
-# side, where pip does each in turn (on a fresh clone here pip took about four times as
-# long: benchmarks/setup_bench.py). uv, like pip --no-compile, leaves the bytecode to Python,
-# which compiles the modules a build or test imports when it first imports them, and keeps
-# them (see `test:`). uv>=0.13: the release this set-up is tested with (`uv pip install
-# --python`); <1: a major release may change the `uv pip` interface.
+# refreshed when pyproject.toml changes (tools/venv says how: uv installs them).
 $(BIN)/mkdocs: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet 'uv>=0.13,<1'
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
+	tools/venv $(PYTHON) $(VENV)
 	touch $@
 
 # axe-core and HTML_CodeSniffer for the accessibility tests (injected into the pages in
@@ -45,7 +37,9 @@ site: system $(BIN)/mkdocs
 # git ignores) even where the environment sets PYTHONDONTWRITEBYTECODE: without it each
 # test worker compiles and rewrites every test module again at its start, and each build
 # or server a test starts compiles commsite again (the figures are in issue 12's notes).
-test: system-tests $(BIN)/mkdocs node_modules/axe-core/axe.min.js
+# The Python packages and the npm ones are installed side by side (a make of their own, -j2).
+test: system-tests
+	$(MAKE) --no-print-directory -j2 $(BIN)/mkdocs node_modules/axe-core/axe.min.js
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
 serve: $(BIN)/mkdocs

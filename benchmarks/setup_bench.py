@@ -6,8 +6,8 @@ Each run clones the repository (at --ref, a commit of this one) into a temporary
 makes its `.venv/` twice, the two ways in turn, each with empty package caches of its own, as
 on a new machine:
 
-- `make`: what `make site` and `make test` do first (`make .venv/bin/mkdocs`: the venv, its
-  pip installs uv, uv installs the package with its test tools);
+- `make`: what `make site` and `make test` do first (`make .venv/bin/mkdocs`, which runs
+  tools/venv: pip installs uv, uv installs the package with its test tools);
 - `pip`: the same venv, pip upgraded, then `pip install --no-compile -e '.[test]'` (the
   set-up before uv).
 
