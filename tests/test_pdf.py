@@ -8,6 +8,7 @@ read what it prints, as a comms officer would. Safety is in test_pdf_safety.py.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import signal
@@ -466,6 +467,27 @@ def test_the_workers_process_loads_weasyprint_without_asking_the_c_toolchain(tmp
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["[]", "True"]
     assert "Hello" in text_of(tmp_path / "hello.pdf")
+
+
+def test_the_workers_server_imports_what_renders_and_not_what_makes_print_html():
+    """The process the workers are forked from, started at every build that renders a PDF,
+    imports its preload list (pool.PRELOAD) as multiprocessing's fork server does: WeasyPrint,
+    pikepdf and the worker, and none of the records, pages, schema and templates that the
+    host's `document` needs to make the print HTML."""
+    script = (
+        "import sys\n"
+        "from commsite.pdf.pool import PRELOAD\n"
+        "for name in PRELOAD:\n"
+        "    name == '__main__' or __import__(name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('commsite') or m in "
+        "('weasyprint', 'pikepdf', 'jsonschema', 'jinja2', 'markdown', 'yaml')))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # commsite.pdf.pool is the host's own, imported by the script to read the list
+    assert ast.literal_eval(result.stdout) == [
+        "commsite", "commsite.pdf", "commsite.pdf.pool", "commsite.pdf.preload",
+        "commsite.pdf.worker", "pikepdf", "weasyprint"]
 
 
 # --- End to end: what `mkdocs build` prints and publishes ----------------------------------

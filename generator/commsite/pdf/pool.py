@@ -46,8 +46,11 @@ from . import worker
 
 # "__main__" as multiprocessing does by default: the server imports the host's main
 # module once, so workers need not (a host script guards its entry point with
-# `if __name__ == "__main__":`, as any multiprocessing user must). Then WeasyPrint,
-# through a module that cannot kill the server, and the worker's own code.
+# `if __name__ == "__main__":`, as any multiprocessing user must). Python 3.11 and 3.12
+# skip it (python/cpython#126631): there each worker of a host script imports the script
+# itself (for the `commsite` command: commsite.cli); `python -m mkdocs` runs a package's `__main__`,
+# which no worker imports again. Then WeasyPrint, through a module that cannot kill the
+# server, and the worker's own code (this package's names come lazily: see __init__.py).
 PRELOAD = ["__main__", f"{__package__}.preload", worker.__name__]
 
 
