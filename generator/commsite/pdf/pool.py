@@ -22,7 +22,7 @@ them all with its reason, as does a job submitted after it ended.
 
 Why not pebble.ProcessPool (per-task timeout, worker replacement after N tasks,
 per-task failure on a crash)? It was tried behind this same interface (issue 12,
-item 5; the trial is described in notes/issue-11.md): the PDF fault tests passed,
+item 5; the trial is described in that issue's notes): the PDF fault tests passed,
 but `benchmarks/pdf_bench.py --n 200` (2 cores, load average about 12, one run of
 each in turn) did not keep its figures: PDF stage 2.00 x the bare WeasyPrint loop
 against 1.20 x for this pool (wall clock), peak PSS 253 MiB against 247 MiB, with the
