@@ -10,10 +10,12 @@ reaches the page as text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from . import archive
 from .catalogue import Catalogue
@@ -25,6 +27,9 @@ from .templatecache import template_cache
 from .urls import relative
 
 TEMPLATES = Path(__file__).parent / "templates"
+# A link in a shared fragment (see PageRenderer.shared): its site path, escaped, between
+# two control characters that no escaped text contains.
+LINK = re.compile("\x1e([^\x1f]*)\x1f")
 
 
 def long_date(value: dt.date) -> str:
@@ -55,14 +60,39 @@ class PageRenderer:
         self.file_info = file_info
         self.env = make_environment()
         self._items: dict[int, str] = {}
+        self._shared: dict[tuple, str] = {}
+
+    def _globals(self, url: Callable[[str], str]) -> dict:
+        return {"url": url, "cat": self.catalogue, "settings": self.settings,
+                "pdf_info": self.pdf_info, "months": self.catalogue.months}
 
     def _render(self, template: str, page_url: str, **context) -> str:
         def url(target: str) -> str:
             return relative(target, page_url)
 
+        def shared(macro: str, *args, **kwargs) -> Markup:
+            return self.shared(page_url, macro, *args, **kwargs)
+
         return self.env.get_template(template).render(
-            url=url, cat=self.catalogue, settings=self.settings, pdf_info=self.pdf_info,
-            months=self.catalogue.months, **context)
+            shared=shared, **self._globals(url), **context)
+
+    def shared(self, page_url: str, macro: str, *args, **kwargs) -> Markup:
+        """A macro of `_macros.html` whose output is the same on every page but for its links:
+        a listed record (each is on several listings) and the browse links and archive
+        drop-down (on every listing page). It is rendered once a build, with each link's
+        site path marked, then given the links relative to `page_url`: the page is what
+        rendering the macro there would give (tests/test_pages.py)."""
+        key = (macro, *(id(a) if isinstance(a, Record) else a for a in args),
+               *sorted(kwargs.items()))
+        if key not in self._shared:
+            def marked(target: str) -> Markup:
+                return Markup("\x1e") + target + Markup("\x1f")  # the path escaped
+
+            module = self.env.get_template("_macros.html").make_module(self._globals(marked))
+            self._shared[key] = str(getattr(module, macro)(*args, **kwargs))
+        return Markup(LINK.sub(
+            lambda link: escape(relative(Markup(link[1]).unescape(), page_url)),
+            self._shared[key]))
 
     def home(self, page_url: str = "") -> str:
         """The finder and the first page of records: before the home page's own text."""
