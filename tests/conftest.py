@@ -4,12 +4,13 @@ fast loop)."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from pathlib import Path
 
 import pytest
+
+from commsite.parallel import cores
 
 from .sites import ROOT, Built, build_once, copy_project, fingerprint
 from .test_feeds import make_unusual
@@ -33,8 +34,7 @@ def pytest_xdist_auto_num_workers(config):
     tests spend part of their time waiting (on a preview server noticing a save, a build
     being interrupted, Chromium painting); the extra worker runs while they wait. The
     figures, interleaved runs of both settings, are in the notes of issue 12."""
-    return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") \
-        else (os.cpu_count() or 1) + 1
+    return cores() + 1
 
 
 def pytest_collection_modifyitems(items):

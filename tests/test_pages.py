@@ -12,6 +12,7 @@ from commsite.catalogue import Catalogue
 from commsite.pages import PageRenderer
 from commsite.records import load_records
 from commsite.settings import Settings
+from commsite.urls import relative
 
 from .test_lifecycle import make_project
 
@@ -31,7 +32,6 @@ class InPlace(PageRenderer):
 
     def shared(self, page_url: str, macro: str, *args, **kwargs) -> Markup:
         def url(target: str) -> str:
-            from commsite.urls import relative
             return relative(target, page_url)
 
         module = self.env.get_template("_macros.html").make_module(self._globals(url))
@@ -56,6 +56,10 @@ def test_every_page_is_what_rendering_its_shared_parts_in_place_gives(tmp_path: 
     assert "topics/fish-chips/" in pages and any(u.startswith("archive/2017/") for u in pages)
     for url, render in pages.items():
         assert render(shared) == render(in_place), url
+    for record in catalogue.records:  # the finder's item: the home page's, as it lists it
+        assert shared.finder_item(record) == in_place.finder_item(record), record.slug
+        assert shared.finder_item(record) in shared.home() or record not in \
+            catalogue.home_listing()[0].records
     home = shared.home()
     assert 'href="topics/fish-chips/"' in home and "Fish &amp; chips" in home
     assert "<script>x" not in home and "&lt;script&gt;x&lt;/script&gt;" in home

@@ -59,7 +59,6 @@ class PageRenderer:
         self.pdf_info = pdf_info
         self.file_info = file_info
         self.env = make_environment()
-        self._items: dict[int, str] = {}
         self._shared: dict[tuple, str] = {}
 
     def _globals(self, url: Callable[[str], str]) -> dict:
@@ -126,12 +125,10 @@ class PageRenderer:
                                         for anchor, name, shown in ours if shown]
 
     def finder_item(self, record: Record) -> str:
-        """The record as the finder lists it (the home page's item): in its page for the
-        search index, and in the finder's item files (finderdata.py); rendered once."""
-        key = id(record)
-        if key not in self._items:
-            self._items[key] = self._render("finder_item.html", "", record=record)
-        return self._items[key]
+        """The record as the finder lists it (the home page's item, so results look and link
+        exactly as the static list does): in its page for the search index (Pagefind meta
+        "item"), and in the finder's item files (finderdata.py); rendered once."""
+        return str(self.shared("", "item", record, 3))
 
     def record(self, record: Record) -> str:
         older, newer = self.catalogue.neighbours(record)
