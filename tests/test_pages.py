@@ -1,6 +1,6 @@
-"""Our listing pages: the parts every page shares (the browse links, the archive
+"""Our listing pages: the parts they share (a listed record, the browse links, the archive
 drop-down) are rendered once a build and given each page's own links, and a page is then
-exactly what rendering them on that page gives."""
+exactly what rendering them on that page gives, whatever the records' text holds."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ HOSTILE = {
     "bulletins/2018-08-02-hostile.md": "title: A & B <bulletin>\ndate: 2018-08-02\n"
     "audience: [la, users]\nsummary: 'A \"quoted\" & <b>bold</b> summary.'\n"
     "topics: ['Fish & chips', '<script>x</script>', 'Quote \"this\"', Защита данных]\n",
+    # Control characters (YAML's escapes) shaped like a link's mark: text, never a link.
+    "bulletins/2018-08-03-marks.md": "title: \"Marks \\x1etopics/fish-chips/\\x1f here\"\n"
+    "date: 2018-08-03\naudience: la\nsummary: \"\\x1e../../etc/\\x1f\"\n"
+    "topics: [\"T \\x1eab\\x1f\"]\n",
     "content/notices/2017-01-31-january.md": "title: January notice\ndate: 2017-01-31\n"
     "audience: users\nsummary: Another year, for the archive's years.\n",
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from pathlib import Path
 from typing import Callable
 
@@ -27,9 +28,6 @@ from .templatecache import template_cache
 from .urls import relative
 
 TEMPLATES = Path(__file__).parent / "templates"
-# A link in a shared fragment (see PageRenderer.shared): its site path, escaped, between
-# two control characters that no escaped text contains.
-LINK = re.compile("\x1e([^\x1f]*)\x1f")
 
 
 def long_date(value: dt.date) -> str:
@@ -60,6 +58,12 @@ class PageRenderer:
         self.file_info = file_info
         self.env = make_environment()
         self._shared: dict[tuple, str] = {}
+        self._marked_macros = None  # _macros.html with its links marked (see `shared`)
+        # A link in a shared fragment: its site path, escaped, behind a mark of this build's
+        # own, which no record's text can hold (a title may hold any control character).
+        mark = "\x1e" + secrets.token_hex(8)
+        self._mark = Markup(mark)
+        self._link = re.compile(re.escape(mark) + "([^\x1f]*)\x1f")
 
     def _globals(self, url: Callable[[str], str]) -> dict:
         return {"url": url, "cat": self.catalogue, "settings": self.settings,
@@ -84,12 +88,14 @@ class PageRenderer:
         key = (macro, *(id(a) if isinstance(a, Record) else a for a in args),
                *sorted(kwargs.items()))
         if key not in self._shared:
-            def marked(target: str) -> Markup:
-                return Markup("\x1e") + target + Markup("\x1f")  # the path escaped
+            if self._marked_macros is None:
+                def marked(target: str) -> Markup:
+                    return self._mark + target + Markup("\x1f")  # the path escaped
 
-            module = self.env.get_template("_macros.html").make_module(self._globals(marked))
-            self._shared[key] = str(getattr(module, macro)(*args, **kwargs))
-        return Markup(LINK.sub(
+                self._marked_macros = self.env.get_template("_macros.html").make_module(
+                    self._globals(marked))
+            self._shared[key] = str(getattr(self._marked_macros, macro)(*args, **kwargs))
+        return Markup(self._link.sub(
             lambda link: escape(relative(Markup(link[1]).unescape(), page_url)),
             self._shared[key]))
 
