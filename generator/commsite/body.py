@@ -22,6 +22,7 @@ whichever process rendered it (a load shares new bodies out between cores).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -163,6 +164,7 @@ class BodyRenderer:
     # to how bodies render makes it stale, and a stale or broken file is simply ignored.
 
     @staticmethod
+    @functools.cache  # the code that runs, and the libraries it loaded, for this process's life
     def _stamp() -> str:
         from importlib.metadata import version
 
