@@ -33,13 +33,19 @@ site: system $(BIN)/mkdocs
 	@echo "    make serve        (or: $(BIN)/commsite serve)"
 	@echo "and open http://127.0.0.1:8000/"
 
+# The bytecode of what a test run imports, compiled once when .venv/ is new, before the
+# run's processes would each compile it at the same moment (tools/bytecode says why).
+$(VENV)/.bytecode: $(BIN)/mkdocs
+	tools/bytecode $(BIN)/python
+	touch $@
+
 # Python may keep the compiled bytecode of commsite and of the tests (in __pycache__, which
 # git ignores) even where the environment sets PYTHONDONTWRITEBYTECODE: without it each
 # test worker compiles and rewrites every test module again at its start, and each build
 # or server a test starts compiles commsite again (the figures are in issue 12's notes).
 # The Python packages and the npm ones are installed side by side (a make of their own, -j2).
 test: system-tests
-	$(MAKE) --no-print-directory -j2 $(BIN)/mkdocs node_modules/axe-core/axe.min.js
+	$(MAKE) --no-print-directory -j2 $(VENV)/.bytecode node_modules/axe-core/axe.min.js
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
 serve: $(BIN)/mkdocs
