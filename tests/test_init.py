@@ -189,9 +189,16 @@ def test_a_site_made_by_init_builds_with_commsite_installed_from_the_wheel(wheel
                              "--force-reinstall", "--find-links", str(wheel.parent), "-r",
                              str(site / "requirements.txt")], capture_output=True, text=True)
     assert pinned.returncode == 0, pinned.stderr  # the pin names the version of the wheel
+    sources = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     built = subprocess.run([commsite, "build", "--site-dir", "site"], capture_output=True,
                            text=True, cwd=site, env=ENV)
     assert built.returncode == 0, built.stderr
+    # What the build left beside the sources (the site, its lock, the caches) is what the
+    # starter's .gitignore keeps out of the author's commits: git sees the sources alone.
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    seen = subprocess.run(["git", "-C", str(site), "ls-files", "--others", "--exclude-standard"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert sorted(seen) == sources
     home = BeautifulSoup((site / "site" / "index.html").read_text(), "lxml")
     assert home.title.get_text().startswith("Org communications")
     assert "Made with Material" not in home.get_text()
