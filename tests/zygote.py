@@ -53,6 +53,9 @@ import importlib.metadata
 importlib.metadata.entry_points()  # MkDocs looks up its plugins and themes here
 import PIL.Image
 PIL.Image.init()  # Pillow imports its image plugins at the first image a build opens
+import gc
+gc.freeze()  # what is loaded is never garbage: each build's collector skips it, and leaves its
+             # pages shared with this process instead of copying them (figures: issue 12's notes)
 answer = os.fdopen(os.dup(1), "w", buffering=1)
 for line in sys.stdin:
     job = json.loads(line)
