@@ -10,6 +10,7 @@ reaches the page as text.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import secrets
 from pathlib import Path
@@ -59,6 +60,7 @@ class PageRenderer:
         self.env = make_environment()
         self._shared: dict[tuple, str] = {}
         self._marked_macros = None  # _macros.html with its links marked (see `shared`)
+        self._relinked: tuple[str | None, dict[str, str]] = (None, {})  # by page: see `shared`
         # A link in a shared fragment: its site path, escaped, behind a mark of this build's
         # own, which no record's text can hold (a title may hold any control character).
         mark = "\x1e" + secrets.token_hex(8)
@@ -95,9 +97,18 @@ class PageRenderer:
                 self._marked_macros = self.env.get_template("_macros.html").make_module(
                     self._globals(marked))
             self._shared[key] = str(getattr(self._marked_macros, macro)(*args, **kwargs))
-        return Markup(self._link.sub(
-            lambda link: escape(relative(Markup(link[1]).unescape(), page_url)),
-            self._shared[key]))
+        if self._relinked[0] != page_url:  # a page's fragments come one after another
+            self._relinked = (page_url, {})
+        done = self._relinked[1]
+
+        def relink(link: re.Match) -> str:
+            # the same topic, type and month links recur down a listing: each made once
+            path = link[1]
+            if path not in done:
+                done[path] = escape(relative(html.unescape(path), page_url))
+            return done[path]
+
+        return Markup(self._link.sub(relink, self._shared[key]))
 
     def home(self, page_url: str = "") -> str:
         """The finder and the first page of records: before the home page's own text."""
