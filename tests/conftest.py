@@ -52,7 +52,7 @@ def pytest_xdist_auto_num_workers(config):
 
 def pytest_collection_finish(session):
     # What is loaded by now (modules, the collected tests) lives as long as the run: the
-    # collector skips it from here on (a third less of the workers' time in it; issue 12).
+    # collector skips it from here on (less of the workers' time in it: issue 12's notes).
     gc.freeze()
 
 

@@ -3,10 +3,9 @@ directory is on a disk.
 
 The tests write and delete tens of thousands of files and folders (projects copied,
 sites built, each passed test's folder removed), and the builds they start do too. On
-the disk of a small virtual machine each of those costs far more than the work around
-it: making a folder took 146 µs of CPU on this project's 2-core machine's ext4 and 7.5 µs
-on its tmpfs, and the whole suite ran in 240 core-seconds instead of 265 to 300 (the
-figures are in the notes of issue 12). So, unless TMPDIR says where (then that is
+the disk of a small virtual machine each of those costs far more CPU than the work
+around it, and in memory a small fraction of that (the figures, per folder made and for
+the whole suite, are in the notes of issue 12). So, unless TMPDIR says where (then that is
 used, as always), the run's temporary files, pytest's `tmp_path` folders and the
 builds' own included, go to a folder of this user's on /dev/shm, the tmpfs Linux
 mounts there, when it is writable, lets programs run from it (tests start stand-in

@@ -49,8 +49,8 @@ AXE_PAGES = ["home", "home filtered to nothing", "bulletin", "webinar with Q&A",
 
 def run_axe(page) -> list[dict]:
     """axe-core's violations, every element of each; what passed is not gathered or sent
-    back (resultTypes: other kinds keep one element each), which was about a third of
-    axe's CPU in Chromium here, and the same again in Playwright's messages."""
+    back (resultTypes: other kinds keep one element each), which was a good part of axe's
+    CPU in Chromium and of Playwright's messages (issue 12's notes)."""
     page.add_script_tag(url=AXE_URL)
     return page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
