@@ -87,10 +87,6 @@ _expected_parts = functools.lru_cache(maxsize=None)(page_parts)
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 
-def _unsigned(page: Path) -> bytes:
-    return GENERATOR.sub(b"", page.read_bytes())
-
-
 def assert_same_site(expected: Path, actual: Path, host: str) -> int:
     """Every difference between two builds of one project, in one message; returns the
     number of pages compared."""
@@ -108,9 +104,10 @@ def assert_same_site(expected: Path, actual: Path, host: str) -> int:
         a, b = expected / rel, actual / rel
         if rel.endswith("index.html"):
             pages += 1
-            if "Content-Security-Policy" not in b.read_text(encoding="utf-8"):
+            page = b.read_bytes()
+            if b"Content-Security-Policy" not in page:
                 problems.append(f"{rel}: no Content-Security-Policy")
-            if _unsigned(a) == _unsigned(b):
+            if GENERATOR.sub(b"", a.read_bytes()) == GENERATOR.sub(b"", page):
                 continue  # the same page but for the generator's name: nothing to parse
             (text_a, links_a, feeds_a) = _expected_parts(a)
             (text_b, links_b, feeds_b) = page_parts(b)
