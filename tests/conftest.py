@@ -91,7 +91,8 @@ def unusual(tmp_path_factory) -> Built:
 
 @pytest.fixture(scope="session")
 def corpus_build(tmp_path_factory) -> Built:
-    """A generated project of 60 records (benchmarks/corpus.py), without PDFs, built once for
-    the run: the site that concurrent builds must leave whole (copy it)."""
+    """A generated project of 73 records (benchmarks/corpus.py), without PDFs, built once for
+    the run: the site that concurrent builds must leave whole (copy it), and the finder's
+    table of more than three item files, the last one part-full (tests/test_finderdata.py)."""
     yield from _shared(build_once(
-        "corpus-60", lambda dest: write_corpus(60, dest, pdf=False).parent, tmp_path_factory))
+        "corpus-73", lambda dest: write_corpus(73, dest, pdf=False).parent, tmp_path_factory))

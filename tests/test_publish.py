@@ -15,10 +15,7 @@ import pytest
 from commsite.publish import STAGING_MARK, discard, publish, staging_dir
 
 from . import zygote
-from .sites import ROOT
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from corpus import write_corpus  # noqa: E402
+from .sites import copy_build
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -49,23 +46,28 @@ def test_publish_swaps_and_discard_keeps_the_old_site(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+RECORD_FOLDERS = ("bulletins", "webinars", "content/notices")
+ONE_AT_A_TIME = "      old_after_months: 12\n"
+
+
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """The 12 bulletins of a 30-record corpus (benchmarks/corpus.py) with their PDFs, built
-    once: the site readers already have. Its PDFs render one at a time (pdf_workers: 1), so
-    a build that renders its 12 bulletins again is still rendering, seconds after its
-    first, when the test stops it, even on a machine so busy that this process wakes late
-    (with 16 records on two workers it once finished first). Only the bulletins: the
-    webinars' and notices' PDFs would be rendered once and never read."""
-    config = write_corpus(30, tmp_path_factory.mktemp("interrupt") / "project")
-    for other in [*(config.parent / "webinars").glob("*.md"),
-                  *(config.parent / "content" / "notices").glob("*.md")]:
-        other.unlink()
-    config.write_text(config.read_text().replace("      pdf: true\n",
-                                                 "      pdf: true\n      pdf_workers: 1\n"))
-    result = zygote.run(build_cmd(config.parent), capture_output=True, text=True, env=ENV)
-    assert result.returncode == 0, result.stderr
-    return config.parent
+def published(example_build, tmp_path_factory):
+    """The example site as the run's shared build published it, its PDF cache beside it: the
+    site readers already have. Its PDFs render one at a time here (pdf_workers: 1, which
+    shapes no page and no PDF), so a build that renders its 20 records' PDFs again is still
+    rendering, seconds after its first, when the test stops it, even on a machine so busy
+    that this process wakes late (with 16 records on two workers it once finished first)."""
+    project = copy_build(example_build, tmp_path_factory.mktemp("interrupt") / "project")
+    config = project / "mkdocs.yml"
+    assert ONE_AT_A_TIME in config.read_text()
+    config.write_text(config.read_text().replace(
+        ONE_AT_A_TIME, ONE_AT_A_TIME + "      pdf_workers: 1\n"))
+    return project
+
+
+def records_of(project: Path) -> list[Path]:
+    """The project's Markdown records (each with its own PDF), in a fixed order."""
+    return sorted(p for folder in RECORD_FOLDERS for p in (project / folder).glob("*.md"))
 
 
 def wait_for(process: subprocess.Popen, found, limit: float = 60):
@@ -87,11 +89,11 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     project = published
     site = project / "site"
     before = digest(site)
-    # Change every bulletin, so the build has real work to be killed in: their PDFs (an edit
+    # Change every record, so the build has real work to be killed in: their PDFs (an edit
     # of its own per signal, so that no PDF of it is in the cache yet).
     edited = f"Edited before {sig.name}."
     originals = {}
-    for record in sorted((project / "bulletins").glob("*.md")):
+    for record in records_of(project):
         originals[record] = record.read_text()
         record.write_text(originals[record].replace("\n---\n", f"\n---\n\n{edited}\n", 1))
     cache = project / ".commsite-cache"
@@ -103,7 +105,7 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV,
                              start_new_session=True)
     # Part-way: the build writes its staging folder and the first new PDF is in the cache,
-    # with more to come (12 bulletins, a PDF each).
+    # with more to come (20 records, a PDF each).
     staging = wait_for(build, lambda: next(project.glob(f"site{STAGING_MARK}*"), None))
     assert staging is not None, "the build never started writing"
     assert wait_for(build, lambda: set(cache.glob("*.pdf")) - cached), \
@@ -117,8 +119,8 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     assert build.returncode != 0
     assert digest(site) == before
 
-    # The next build cleans up what the killed one left, and publishes. All bulletins but one
-    # are as they were (their PDFs are in the cache), so it renders one PDF, not 12 again.
+    # The next build cleans up what the killed one left, and publishes. All records but one
+    # are as they were (their PDFs are in the cache), so it renders one PDF, not 20 again.
     kept, *undone = originals
     for record in undone:
         record.write_text(originals[record])
@@ -139,7 +141,7 @@ def test_a_failed_pdf_fails_the_build_by_name_and_publishes_nothing(published):
     first = sorted((project / "bulletins").glob("*.md"))[0]
     text = first.read_text()
     try:
-        config.write_text(original.replace("      pdf: true\n", "      pdf: true\n      pdf_timeout: 0.01\n"))
+        config.write_text(original.replace(ONE_AT_A_TIME, ONE_AT_A_TIME + "      pdf_timeout: 0.01\n"))
         first.write_text(text.replace("\n---\n", "\n---\n\nEdited once more.\n", 1))
         result = zygote.run(build_cmd(project), capture_output=True, text=True, env=ENV)
     finally:

@@ -46,7 +46,7 @@ def wait_for_line(process: subprocess.Popen, text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def projects(corpus_build, tmp_path_factory):
-    """A project of 60 records, built once (the run's shared build, copied: the lone
+    """A project of 73 records, built once (the run's shared build, copied: the lone
     build), and a second project beside it whose only record is broken, publishing into the
     same site folder."""
     good = copy_build(corpus_build, tmp_path_factory.mktemp("race") / "project") / "mkdocs.yml"
