@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -47,7 +48,8 @@ def test_publish_swaps_and_discard_keeps_the_old_site(tmp_path):
 
 
 RECORD_FOLDERS = ("bulletins", "webinars", "content/notices")
-ONE_AT_A_TIME = "      old_after_months: 12\n"
+# A line of the example's plugin options: the tests add options after it.
+OPTIONS = "      old_after_months: 12\n"
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +61,9 @@ def published(example_build, tmp_path_factory):
     that this process wakes late (with 16 records on two workers it once finished first)."""
     project = copy_build(example_build, tmp_path_factory.mktemp("interrupt") / "project")
     config = project / "mkdocs.yml"
-    assert ONE_AT_A_TIME in config.read_text()
+    assert OPTIONS in config.read_text()
     config.write_text(config.read_text().replace(
-        ONE_AT_A_TIME, ONE_AT_A_TIME + "      pdf_workers: 1\n"))
+        OPTIONS, OPTIONS + "      pdf_workers: 1\n"))
     return project
 
 
@@ -126,6 +128,8 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
         record.write_text(originals[record])
     result = zygote.run(build_cmd(project), capture_output=True, text=True, env=ENV)
     assert result.returncode == 0, result.stderr
+    # (none, if the killed build had rendered the edited record's PDF before it stopped)
+    assert int(re.search(r"PDFs: (\d+) rendered", result.stderr)[1]) <= 1, result.stderr
     assert not list(project.glob(f"site{STAGING_MARK}*"))
     assert edited in (site / "bulletins" / kept.stem / "index.html").read_text()
     assert edited not in (site / "bulletins" / undone[0].stem / "index.html").read_text()
@@ -141,7 +145,7 @@ def test_a_failed_pdf_fails_the_build_by_name_and_publishes_nothing(published):
     first = sorted((project / "bulletins").glob("*.md"))[0]
     text = first.read_text()
     try:
-        config.write_text(original.replace(ONE_AT_A_TIME, ONE_AT_A_TIME + "      pdf_timeout: 0.01\n"))
+        config.write_text(original.replace(OPTIONS, OPTIONS + "      pdf_timeout: 0.01\n"))
         first.write_text(text.replace("\n---\n", "\n---\n\nEdited once more.\n", 1))
         result = zygote.run(build_cmd(project), capture_output=True, text=True, env=ENV)
     finally:
