@@ -11,8 +11,8 @@ issue 12. Run it on a quiet machine: everything else running counts as busy.
 
 This machine's speed drifts by a half and more, from one minute to the next (the same tree
 ran in 93 s and in 128 s within the hour). So a reference is measured beside the suite, in
-the same run: every 5 s, the CPU time of one fixed pure-Python loop (a million additions, a
-tenth of a second; about 2 % of the machine), and their mean, scaled to ten million
+the same run: every 5 s, the CPU time of one fixed pure-Python loop (a million additions, about
+a twentieth of a second: 1 % of one core), and their mean, scaled to ten million
 additions, is printed with the run. The suite's busy core-seconds divided by it is the
 suite's size in loops: a figure that compares across runs where the wall time does not.
 """
