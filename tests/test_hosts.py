@@ -18,8 +18,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from lxml import etree
 from bs4 import BeautifulSoup
+from lxml import etree
 
 from . import zygote
 from .sites import ROOT, build_once, copy_build, copy_project

@@ -56,7 +56,7 @@ OPTIONS = "      old_after_months: 12\n"
 def published(example_build, tmp_path_factory):
     """The example site as the run's shared build published it, its PDF cache beside it: the
     site readers already have. Its PDFs render one at a time here (pdf_workers: 1, which
-    shapes no page and no PDF), so a build that renders its 20 records' PDFs again is still
+    shapes no page and no PDF), so a build that renders its 19 PDFs again is still
     rendering, seconds after its first, when the test stops it, even on a machine so busy
     that this process wakes late (with 16 records on two workers it once finished first)."""
     project = copy_build(example_build, tmp_path_factory.mktemp("interrupt") / "project")
@@ -107,7 +107,7 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV,
                              start_new_session=True)
     # Part-way: the build writes its staging folder and the first new PDF is in the cache,
-    # with more to come (20 records, a PDF each).
+    # with more to come (19 records with a PDF each; the draft has none).
     staging = wait_for(build, lambda: next(project.glob(f"site{STAGING_MARK}*"), None))
     assert staging is not None, "the build never started writing"
     assert wait_for(build, lambda: set(cache.glob("*.pdf")) - cached), \
@@ -122,7 +122,7 @@ def test_an_interrupted_build_leaves_the_published_site_byte_for_byte(published,
     assert digest(site) == before
 
     # The next build cleans up what the killed one left, and publishes. All records but one
-    # are as they were (their PDFs are in the cache), so it renders one PDF, not 20 again.
+    # are as they were (their PDFs are in the cache), so it renders one PDF, not 19 again.
     kept, *undone = originals
     for record in undone:
         record.write_text(originals[record])
