@@ -58,12 +58,15 @@ def _executable() -> str:
                                f"pip install 'pagefind[bin]' ({err})") from None
 
 
-def indexable_pages(site_dir: Path, language: str) -> tuple[dict[str, int | None], str]:
+def indexable_pages(site_dir: Path, language: str) -> tuple[dict[str, int | None], str,
+                                                           list[str]]:
     """The pages that mark content for the index, by URL ('/bulletins/x/'), each with its
-    place in the finder's table, and a digest of them. Pagefind indexes every whole page
-    when none does, so a site of drafts only would put them in the index."""
+    place in the finder's table; a digest of them; and their files, relative to `site_dir`.
+    Pagefind indexes every whole page when none marks content, so a site of drafts only
+    would put them in the index."""
     digest = hashlib.sha256(f"{language}\n{_executable()}\n".encode())
     pages: dict[str, int | None] = {}
+    files: list[str] = []
     for page in sorted(Path(site_dir).rglob("*.html")):
         try:
             data = page.read_bytes()
@@ -73,9 +76,10 @@ def indexable_pages(site_dir: Path, language: str) -> tuple[dict[str, int | None
             rel = page.relative_to(site_dir).as_posix()
             order = _ORDER.search(data)
             pages["/" + rel.removesuffix("index.html")] = int(order[1]) if order else None
+            files.append(rel)
             digest.update(f"{rel}\n{len(data)}\n".encode())
             digest.update(data)
-    return pages, digest.hexdigest()
+    return pages, digest.hexdigest(), files
 
 
 def _positions(index: Path, pages: dict[str, int | None]) -> str:
@@ -129,7 +133,7 @@ class Indexing:
         self._process: subprocess.Popen | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.summary = ""
-        self.pages, digest = indexable_pages(pages, language)
+        self.pages, digest, files = indexable_pages(pages, language)
         self._digest = digest
         count = len(self.pages)
         if not count:
@@ -152,13 +156,22 @@ class Indexing:
                 _remove(self.out)  # indexed afresh below
         self._tmp = tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".commsite-index-")
         self._fresh = Path(self._tmp.name) / OUTPUT
-        # One language for the whole index (the records' language: stemming follows it).
-        command = [_executable(), "--site", str(pages), "--output-path", str(self._fresh),
-                   "--force-language", language.split("-")[0].lower()]
         # Its output goes to a file, not a pipe: nobody reads a pipe until `finish`, and a
         # full one would stall Pagefind.
         self._log = Path(self._tmp.name) / "pagefind.log"
         try:
+            if pages == site_dir:
+                # Pagefind reads every HTML file under --site to find the marked ones, and
+                # listings, archive months and topics mark none: it is given the marked
+                # pages alone, linked at their paths (the same index; a page's address is
+                # its path).
+                pages = Path(self._tmp.name) / "pages"
+                for rel in files:
+                    (pages / rel).parent.mkdir(parents=True, exist_ok=True)
+                    _link_or_copy(str(site_dir / rel), str(pages / rel))
+            # One language for the whole index (the records' language: stemming follows it).
+            command = [_executable(), "--site", str(pages), "--output-path", str(self._fresh),
+                       "--force-language", language.split("-")[0].lower()]
             with open(self._log, "wb") as log:
                 self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
                                                  stdout=log, stderr=subprocess.STDOUT,
