@@ -16,7 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
@@ -53,11 +52,12 @@ def ours(folder: Path) -> set[str]:
             if p.is_file() and not p.relative_to(folder).as_posix().startswith(THEIRS + (INDEX,))}
 
 
-# lxml's parser: a page parsed once, in a few milliseconds (html.parser took 50 s for the
-# 200-record corpus's pages), and walked in Python: XPath's class tests on every element
-# took two thirds of the time of a comparison.
+# lxml's own parser (lxml.html's looks up a Python class for each element it hands back,
+# a fifth of a comparison's time): a page parsed once, in a few milliseconds (html.parser
+# took 50 s for the 200-record corpus's pages), and walked in Python (XPath's class tests
+# on every element took two thirds of the time of a comparison).
+_PARSER = etree.HTMLParser()
 THEIR_CHROME = {"md-source-file", "md-content__button", "headerlink"}  # and id="__skip"
-_TEXT = etree.XPath(".//text()[not(parent::script) and not(parent::style)]", smart_strings=False)
 _FEEDS = etree.XPath('//head/link[@type="application/atom+xml"]/@href', smart_strings=False)
 
 
@@ -65,10 +65,23 @@ def _classes(element) -> list[str]:
     return (element.get("class") or "").split()
 
 
+def _drop(element) -> None:
+    """The element and what is inside it out of the tree, the text after it kept (as
+    lxml.html's drop_tree does)."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
 def page_parts(page: Path) -> tuple[str, list[str], list[str]]:
     """The visible text and the links of what we put in the page's content area, and the
     page's feed links."""
-    tree = lxml.html.fromstring(page.read_bytes())
+    tree = etree.fromstring(page.read_bytes(), _PARSER)
     feeds = _FEEDS(tree)
     inner = next((el for el in tree.iter(etree.Element) if "md-content__inner" in _classes(el)),
                  None)
@@ -76,11 +89,12 @@ def page_parts(page: Path) -> tuple[str, list[str], list[str]]:
     theirs = [el for el in inner.iterdescendants(etree.Element)
               if el.get("id") == "__skip" or THEIR_CHROME.intersection(_classes(el))]
     for element in theirs:
-        element.drop_tree()  # its tail (the text after it) stays
+        _drop(element)
     links = sorted(f"{el.tag} {attr}={el.get(attr)}" for attr in ("href", "src")
                    for el in inner.iterdescendants(etree.Element) if el.get(attr) is not None)
-    text = " ".join(_TEXT(inner))
-    return " ".join(text.split()), links, feeds
+    for element in inner.iter("script", "style"):
+        element.text = None  # the text around them counts, not theirs
+    return " ".join(" ".join(inner.itertext()).split()), links, feeds
 
 
 # The MkDocs builds compared with are shared and read-only (tests/conftest.py checks that no
