@@ -7,6 +7,9 @@ the next build, and an index that cannot be written is one line, not a traceback
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -75,6 +78,50 @@ def test_an_index_that_cannot_be_written_is_one_line(tmp_path):
     message = str(err.value)
     assert message.startswith("the search index could not be written: ")
     assert "\n" not in message and "Traceback" not in message
+
+
+def test_pages_that_cannot_be_linked_for_pagefind_are_copied_and_index_the_same(
+        tmp_path, monkeypatch):
+    """Pagefind reads the marked pages from a folder of links beside the site; where links
+    cannot be made (another file system), copies, with the same index."""
+    site = tmp_path / "site"
+    write_page(site, "bulletins/one", record("First", "alpha"))
+    write_page(site, "", "<h1>Home</h1><p>Listing text</p>")
+    index_site(site)
+    linked = indexed(site)
+
+    def refuse(source, dest):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", source)
+
+    monkeypatch.setattr(os, "link", refuse)
+    shutil.rmtree(site / "pagefind")
+    assert index_site(site).startswith("search index: 1 page")
+    assert indexed(site) == linked
+    assert b"Listing text" not in everything(site)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_full_disk_while_the_pages_are_laid_out_for_pagefind_is_one_line(
+        tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    write_page(site, "bulletins/one", record("First", "alpha"))
+    index_site(site)
+    write_page(site, "bulletins/two", record("Second", "beta"))
+    before = {p: p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+
+    def full(source, dest, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", dest)
+
+    monkeypatch.setattr(os, "link", full)
+    monkeypatch.setattr(shutil, "copy2", full)
+    with pytest.raises(SearchIndexError) as err:
+        index_site(site)
+    message = str(err.value)
+    assert message.startswith("the search index could not be written: ")
+    assert "No space left on device" in message and "\n" not in message
+    # the site's index as it was, and nothing of the failed attempt beside the site
+    assert {p: p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_words_are_indexed_in_the_records_language(tmp_path):
