@@ -9,6 +9,8 @@ runs headless. It takes about half the CPU the full browser takes for the same t
 (`benchmarks/suite_bench.py tests/browser` with COMMSITE_CHROMIUM=/usr/bin/chromium beside
 it; the figures are in the notes of issue 12).
 A missing Chromium or axe-core is a failure with the command that installs it, never a skip.
+The `page` and `open_page` fixtures lend a test one of the worker's tabs, made new again for
+each test (`_Tab` says what that means and why; tests/browser/test_tabs.py holds it to that).
 
 Expected values come from the records' own metadata, loaded by the core. The
 browser's copy of the example is built with `page_size: PAGE_SIZE`, fewer than its
@@ -162,43 +164,150 @@ class PageErrors:
 
     def __init__(self, page):
         self.errors: list[str] = []
-        page.on("pageerror", lambda err: self.errors.append(f"page error: {err}"))
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(
-            f"console error: {msg.text}"))
-        page.on("response", lambda response: response.status >= 400 and self.errors.append(
-            f"HTTP {response.status} for {response.url}"))
+        self._handlers = {
+            "pageerror": lambda err: self.errors.append(f"page error: {err}"),
+            "console": lambda msg: msg.type == "error" and self.errors.append(
+                f"console error: {msg.text}"),
+            "response": lambda response: response.status >= 400 and self.errors.append(
+                f"HTTP {response.status} for {response.url}"),
+        }
+        for event, handler in self._handlers.items():
+            page.on(event, handler)
+
+    def stop(self, page) -> None:
+        for event, handler in self._handlers.items():
+            page.remove_listener(event, handler)
+
+
+DEFAULT_VIEWPORT = {"width": 1280, "height": 900}
+TIMEOUT_MS = 15_000
 
 
 def _open_page(browser, base_url, **options):
-    context = browser.new_context(base_url=base_url, **{
-        "viewport": {"width": 1280, "height": 900}, **options})
+    """A page in a browser context of its own (cookies, storage, cache, history)."""
+    context = browser.new_context(base_url=base_url, **{"viewport": DEFAULT_VIEWPORT, **options})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     return context, page, PageErrors(page)
 
 
+class _Tab:
+    """A page the `page` and `open_page` fixtures lend to one test at a time.
+
+    A new browser context for each test started a new renderer process and loaded the
+    site's scripts and styles cold, each time: the larger part of the CPU of a short browser
+    test (the figures are in issue 12's notes). So the worker keeps its tabs, one context
+    for each set of options (JavaScript on or off; the viewport is set per test), and a test
+    gets a tab as a new one would be: no cookies, local or session storage, routes, print
+    emulation or listeners of an earlier test, its viewport and time-out as asked, on
+    about:blank. What stays is what a reader's browser keeps between visits of a site: the
+    renderer, its HTTP cache and compiled scripts, and the tab's history (no test goes back
+    further than its own first page). A tab that cannot be made new again is closed.
+    A test that needs another context (other options, its own scripts, a cold cache)
+    makes it with `_open_page` or `browser.new_context`."""
+
+    def __init__(self, key: tuple, context, page):
+        self.key, self.context, self.page = key, context, page
+        self.added: list[tuple[str, object]] = []
+        # The listeners a test adds (page.on, page.once) are removed when it gives the tab back.
+        for name in ("on", "once"):
+            setattr(page, name, self._tracked(getattr(page, name)))
+
+    def _tracked(self, add):
+        def tracked(event, handler):
+            self.added.append((event, handler))
+            add(event, handler)
+        return tracked
+
+    def lend(self, viewport) -> tuple[object, PageErrors]:
+        self.page.set_viewport_size(viewport)
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.page.set_default_navigation_timeout(TIMEOUT_MS)
+        errors = PageErrors(self.page)
+        self.added.clear()  # the fixture's own, removed by errors.stop()
+        return self.page, errors
+
+    def take_back(self, errors: PageErrors, base_url: str) -> bool:
+        """Stops listening for `errors` at once, then makes the tab new again; False when it
+        cannot be (then it is closed)."""
+        page = self.page
+        errors.stop(page)
+        try:
+            for event, handler in self.added:
+                page.remove_listener(event, handler)
+            self.added.clear()
+            for attribute in [a for a in vars(page)
+                              if not a.startswith("_") and a not in ("on", "once")]:
+                delattr(page, attribute)  # what a test or its helpers kept on the page
+            for other in self.context.pages:
+                if other is not page:
+                    other.close()  # windows the test opened
+            if not page.url.startswith(base_url):
+                raise RuntimeError("the tab left the site: its storage cannot be cleared")
+            page.unroute_all()
+            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+            page.goto("about:blank")
+            page.emulate_media(media="null", color_scheme="null", reduced_motion="null",
+                               forced_colors="null", contrast="null")
+            self.context.clear_cookies()
+            self.context.clear_permissions()
+            return True
+        except Exception:
+            self.context.close()
+            return False
+
+
+class _Tabs:
+    def __init__(self, browser, base_url):
+        self.browser, self.base_url = browser, base_url
+        self.free: dict[tuple, list[_Tab]] = {}
+
+    def lend(self, options: dict) -> tuple[_Tab, object, PageErrors]:
+        options = dict(options)
+        viewport = options.pop("viewport", DEFAULT_VIEWPORT)
+        key = tuple(sorted(options.items()))
+        free = self.free.setdefault(key, [])
+        if free:
+            tab = free.pop()
+        else:
+            context = self.browser.new_context(base_url=self.base_url, viewport=viewport,
+                                               **options)
+            tab = _Tab(key, context, context.new_page())
+        return (tab, *tab.lend(viewport))
+
+    def take_back(self, tab: _Tab, errors: PageErrors) -> None:
+        if tab.take_back(errors, self.base_url):
+            self.free[tab.key].append(tab)
+
+
+@pytest.fixture(scope="session")
+def tabs(browser, base_url) -> _Tabs:
+    return _Tabs(browser, base_url)
+
+
 @pytest.fixture
-def page(browser, base_url):
-    """A fresh page with JavaScript; the test fails if a script or the CSP logged an error."""
-    context, page, errors = _open_page(browser, base_url)
+def page(tabs):
+    """A page with JavaScript, as a new tab (see _Tab); the test fails if a script or the
+    CSP logged an error."""
+    tab, page, errors = tabs.lend({})
     yield page
-    context.close()
+    tabs.take_back(tab, errors)
     assert errors.errors == []
 
 
 @pytest.fixture
-def open_page(browser, base_url):
+def open_page(tabs):
     """Opens more pages with their own options (viewport, JavaScript off, ...)."""
     opened = []
 
     def make(**options):
-        context, page, errors = _open_page(browser, base_url, **options)
-        opened.append((context, errors))
+        tab, page, errors = tabs.lend(options)
+        opened.append((tab, errors))
         return page
 
     yield make
-    for context, _ in opened:
-        context.close()
+    for tab, errors in opened:
+        tabs.take_back(tab, errors)
     assert [e for _, errors in opened for e in errors.errors] == []
 
 
