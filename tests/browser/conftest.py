@@ -195,8 +195,8 @@ class _Tab:
     """A page the `page` and `open_page` fixtures lend to one test at a time.
 
     A new browser context for each test started a new renderer process and loaded the
-    site's scripts and styles cold, each time: the larger part of the CPU of a short browser
-    test (the figures are in issue 12's notes). So the worker keeps its tabs, one context
+    site's scripts and styles cold, each time: about half the CPU of opening a page (the
+    figures are in issue 12's notes). So the worker keeps its tabs, one context
     for each set of options (JavaScript on or off; the viewport is set per test), and a test
     gets a tab as a new one would be: no cookies, local or session storage, routes, print
     emulation or listeners of an earlier test, its viewport and time-out as asked, on
