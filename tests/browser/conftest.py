@@ -206,7 +206,7 @@ class _Tab:
     A test that needs another context (other options, its own scripts, a cold cache)
     makes it with `_open_page` or `browser.new_context`."""
 
-    def __init__(self, key: tuple, context, page):
+    def __init__(self, key: str, context, page):
         self.key, self.context, self.page = key, context, page
         self.added: list[tuple[str, object]] = []
         # The listeners a test adds (page.on, page.once) are removed when it gives the tab back.
@@ -253,19 +253,24 @@ class _Tab:
             self.context.clear_permissions()
             return True
         except Exception:
-            self.context.close()
+            try:
+                self.context.close()
+            except Exception:
+                pass  # the browser went with it: the next test gets a new context or fails
             return False
 
 
 class _Tabs:
+    """The worker's tabs, free ones kept by the options of their context."""
+
     def __init__(self, browser, base_url):
         self.browser, self.base_url = browser, base_url
-        self.free: dict[tuple, list[_Tab]] = {}
+        self.free: dict[str, list[_Tab]] = {}
 
     def lend(self, options: dict) -> tuple[_Tab, object, PageErrors]:
         options = dict(options)
         viewport = options.pop("viewport", DEFAULT_VIEWPORT)
-        key = tuple(sorted(options.items()))
+        key = repr(sorted(options.items()))  # values may be dicts (headers, geolocation)
         free = self.free.setdefault(key, [])
         if free:
             tab = free.pop()
