@@ -3,9 +3,10 @@ tab as a new one would be, whatever the last test left in it, or a tab of its ow
 
 from __future__ import annotations
 
-STATE = """() => ({cookies: document.cookie, local: localStorage.length,
+STATE = """async () => ({cookies: document.cookie, local: localStorage.length,
   session: sessionStorage.length, print: matchMedia("print").matches,
-  width: innerWidth})"""
+  width: innerWidth,
+  geolocation: (await navigator.permissions.query({name: "geolocation"})).state})"""
 
 
 def test_a_tab_comes_back_without_what_the_last_test_left(tabs, example):
@@ -18,20 +19,25 @@ def test_a_tab_comes_back_without_what_the_last_test_left(tabs, example):
     heard = []
     page.on("console", lambda message: heard.append(message.text))
     page.kept_by_a_helper = heard
+    tab.context.grant_permissions(["geolocation"])
+    with page.expect_popup():
+        page.evaluate("window.open('/')")
+    assert len(tab.context.pages) == 2
     assert page.evaluate(STATE) == {"cookies": "left=1", "local": 1, "session": 1,
-                                    "print": True, "width": 375}
+                                    "print": True, "width": 375, "geolocation": "granted"}
     tabs.take_back(tab, errors)
 
     again, page, errors = tabs.lend({})
     assert again is tab, "the tab is lent again, not a new one"
     assert page.url == "about:blank"
     assert not hasattr(page, "kept_by_a_helper")
+    assert tab.context.pages == [page], "the window the last test opened is closed"
     page.goto("/")
     # the finder's script is no longer routed away: it runs and answers
     page.locator("#comms-filters[data-answered]").wait_for(state="attached", timeout=5_000)
     page.evaluate("console.log('after')")
     assert page.evaluate(STATE) == {"cookies": "", "local": 0, "session": 0,
-                                    "print": False, "width": 1280}
+                                    "print": False, "width": 1280, "geolocation": "prompt"}
     assert heard == [], "the last test's listener is gone"
     tabs.take_back(tab, errors)
     assert errors.errors == []
