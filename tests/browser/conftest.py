@@ -204,20 +204,44 @@ class _Tab:
     renderer, its HTTP cache and compiled scripts, and the tab's history (no test goes back
     further than its own first page). A tab that cannot be made new again is closed.
     A test that needs another context (other options, its own scripts, a cold cache)
-    makes it with `_open_page` or `browser.new_context`."""
+    makes it with `_open_page` or `browser.new_context`; one that does to a lent tab what
+    cannot be undone (`SPOILERS`) spoils it, and the tab is closed when it is given back."""
+
+    # What a live tab cannot take back: init scripts, exposed functions, extra headers, an
+    # offline or geolocation setting (page or context), an installed or moved clock, a key
+    # or mouse button held down.
+    SPOILERS = {"page": ("add_init_script", "expose_binding", "expose_function",
+                         "set_extra_http_headers"),
+                "context": ("add_init_script", "expose_binding", "expose_function",
+                            "set_extra_http_headers", "set_offline", "set_geolocation"),
+                "clock": ("install", "fast_forward", "pause_at", "resume", "run_for",
+                          "set_fixed_time", "set_system_time"),
+                "keyboard": ("down",), "mouse": ("down",)}
 
     def __init__(self, key: str, context, page):
         self.key, self.context, self.page = key, context, page
         self.added: list[tuple[str, object]] = []
+        self.spoiled = False
         # The listeners a test adds (page.on, page.once) are removed when it gives the tab back.
         for name in ("on", "once"):
             setattr(page, name, self._tracked(getattr(page, name)))
+        owners = {"page": page, "context": context, "clock": context.clock,
+                  "keyboard": page.keyboard, "mouse": page.mouse}
+        for owner, names in self.SPOILERS.items():
+            for name in names:
+                setattr(owners[owner], name, self._spoiling(getattr(owners[owner], name)))
 
     def _tracked(self, add):
         def tracked(event, handler):
             self.added.append((event, handler))
             add(event, handler)
         return tracked
+
+    def _spoiling(self, method):
+        def spoiling(*args, **kwargs):
+            self.spoiled = True
+            return method(*args, **kwargs)
+        return spoiling
 
     def lend(self, viewport) -> tuple[object, PageErrors]:
         self.page.set_viewport_size(viewport)
@@ -233,11 +257,13 @@ class _Tab:
         page = self.page
         errors.stop(page)
         try:
+            if self.spoiled:
+                raise RuntimeError("the test did to the tab what cannot be undone")
             for event, handler in self.added:
                 page.remove_listener(event, handler)
             self.added.clear()
-            for attribute in [a for a in vars(page)
-                              if not a.startswith("_") and a not in ("on", "once")]:
+            ours = ("on", "once", *self.SPOILERS["page"])
+            for attribute in [a for a in vars(page) if not a.startswith("_") and a not in ours]:
                 delattr(page, attribute)  # what a test or its helpers kept on the page
             for other in self.context.pages:
                 if other is not page:
@@ -245,6 +271,7 @@ class _Tab:
             if not page.url.startswith(base_url):
                 raise RuntimeError("the tab left the site: its storage cannot be cleared")
             page.unroute_all()
+            self.context.unroute_all()
             page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
             page.goto("about:blank")
             page.emulate_media(media="null", color_scheme="null", reduced_motion="null",
