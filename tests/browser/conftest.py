@@ -207,13 +207,14 @@ class _Tab:
     makes it with `_open_page` or `browser.new_context`; one that does to a lent tab what
     cannot be undone (`SPOILERS`) spoils it, and the tab is closed when it is given back."""
 
-    # What a live tab cannot take back: init scripts, exposed functions, extra headers, an
-    # offline or geolocation setting (page or context), an installed or moved clock, a key
-    # or mouse button held down.
+    # What a live tab cannot take back: init scripts, exposed functions, extra headers,
+    # WebSocket routes (`unroute_all` leaves them), an offline or geolocation setting (page
+    # or context), an installed or moved clock, a key or mouse button held down.
     SPOILERS = {"page": ("add_init_script", "expose_binding", "expose_function",
-                         "set_extra_http_headers"),
+                         "set_extra_http_headers", "route_web_socket"),
                 "context": ("add_init_script", "expose_binding", "expose_function",
-                            "set_extra_http_headers", "set_offline", "set_geolocation"),
+                            "set_extra_http_headers", "route_web_socket", "set_offline",
+                            "set_geolocation"),
                 "clock": ("install", "fast_forward", "pause_at", "resume", "run_for",
                           "set_fixed_time", "set_system_time"),
                 "keyboard": ("down",), "mouse": ("down",)}

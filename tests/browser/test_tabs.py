@@ -64,6 +64,9 @@ SPOILS = {
     "extra headers": lambda tab, page: page.set_extra_http_headers({"x-left": "1"}),
     "a context's extra headers": lambda tab, page: tab.context.set_extra_http_headers(
         {"x-left": "1"}),
+    "a WebSocket route": lambda tab, page: page.route_web_socket("**/left", lambda ws: None),
+    "a context's WebSocket route": lambda tab, page: tab.context.route_web_socket(
+        "**/left", lambda ws: None),
     "offline": lambda tab, page: tab.context.set_offline(True),
     "a geolocation": lambda tab, page: tab.context.set_geolocation(
         {"latitude": 51.5, "longitude": 0}),
